@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import { SandboxAdmin } from "./core/admin";
+import type { FaultConfig } from "./core/faults";
+import { endpointOf, type Sandbox, type SandboxEndpoint } from "./core/server";
+import { sandboxFactories, type AppName } from "./apps";
+
+export { Sandbox, endpointOf } from "./core/server";
+export type { SandboxDefinition, SandboxOptions, SandboxEndpoint, Credentials } from "./core/server";
+export { SandboxAdmin } from "./core/admin";
+export type { FaultConfig, FaultRule } from "./core/faults";
+export type { LoggedRequest, RequestCounts } from "./core/requestLog";
+export { sandboxFactories, type AppName } from "./apps";
+
+export interface StartOptions {
+  /** Which applications; default every one that has a sandbox. */
+  readonly apps?: readonly AppName[];
+  /** Faults applied to every sandbox from the start (latency for benchmarks, chaos for tests). */
+  readonly faults?: FaultConfig;
+  /** Keep each sandbox's state in `<dir>/<app>.json`. */
+  readonly persistDir?: string;
+}
+
+export interface RunningSandbox {
+  readonly sandbox: Sandbox<unknown>;
+  readonly endpoint: SandboxEndpoint;
+  readonly admin: SandboxAdmin;
+}
+
+export interface RunningSandboxes {
+  readonly apps: Partial<Record<AppName, RunningSandbox>>;
+  get(app: AppName): RunningSandbox;
+  stop(): Promise<void>;
+}
+
+/** Start local sandboxes on free loopback ports. */
+export async function startSandboxes(options: StartOptions = {}): Promise<RunningSandboxes> {
+  const names = options.apps ?? (Object.keys(sandboxFactories) as AppName[]);
+  const apps: Partial<Record<AppName, RunningSandbox>> = {};
+  try {
+    for (const name of names) {
+      const load = sandboxFactories[name];
+      if (!load) throw new Error(`no sandbox for ${name}`);
+      const sandbox = await load()({
+        ...(options.faults ? { faults: options.faults } : {}),
+        ...(options.persistDir ? { persistPath: join(options.persistDir, `${name}.json`) } : {}),
+      }).start();
+      apps[name] = { sandbox, endpoint: endpointOf(sandbox), admin: new SandboxAdmin(sandbox.url) };
+    }
+  } catch (error) {
+    await Promise.all(Object.values(apps).map((a) => a.sandbox.stop()));
+    throw error;
+  }
+  return {
+    apps,
+    get(app) {
+      const running = apps[app];
+      if (!running) throw new Error(`the ${app} sandbox is not running`);
+      return running;
+    },
+    async stop() {
+      await Promise.all(Object.values(apps).map((a) => a.sandbox.stop()));
+    },
+  };
+}
