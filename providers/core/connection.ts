@@ -1,0 +1,176 @@
+/**
+ * Where a resource's server and credentials come from, in this order: the
+ * resource's own `connection` input (stacks that manage several servers),
+ * the stack configuration the engine hands to `configure`, then environment
+ * variables. Nothing here sends a request, and nothing fails until a call
+ * actually needs the missing value, so `check`, `diff` and a pull-request
+ * preview work without credentials.
+ */
+import { z } from "zod";
+import { ConfigurationError, type AppName } from "./errors";
+import type { HttpSettings } from "./http";
+import { registerSecret } from "./secrets";
+
+/** The `connection` input every resource accepts. Credential parts are stored as secrets. */
+export interface ConnectionArgs {
+  /** The server's root URL (ScoDoc, Fess, dRofus) or Scenari's chain portlet URL. */
+  url?: string;
+  username?: string;
+  password?: string;
+  /** Fess access token. */
+  token?: string;
+  /** PEM text or path of the CA that signs the server's certificate. */
+  caCert?: string;
+  /** Skip TLS verification; only for test servers. */
+  insecure?: boolean;
+  timeoutMs?: number;
+  maxRetries?: number;
+  maxConcurrency?: number;
+}
+
+export const connectionSchema = z
+  .object({
+    url: z.string().url("must be an absolute URL such as https://scodoc.example.com").optional(),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    token: z.string().min(1).optional(),
+    caCert: z.string().min(1).optional(),
+    insecure: z.boolean().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    maxRetries: z.number().int().min(0).max(20).optional(),
+    maxConcurrency: z.number().int().min(1).max(256).optional(),
+  })
+  .strict();
+
+const SETTING_KEYS = ["url", "username", "password", "token", "caCert", "insecure", "timeoutMs", "maxRetries", "maxConcurrency"] as const;
+type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** The engine's config object, as `configure` receives it. */
+export interface StackConfig {
+  get(key: string): string | undefined;
+}
+
+let stackConfig: StackConfig | undefined;
+
+/** Called from the provider's `configure`: keep the engine's config for later calls. */
+export function setStackConfig(config: StackConfig | undefined): void {
+  stackConfig = config;
+  if (!config) return;
+  for (const app of ["scodoc", "fess", "drofus", "scenari"] as const) {
+    registerSecret(config.get(`${app}:password`));
+    registerSecret(config.get(`${app}:token`));
+  }
+}
+
+/** A fully resolved connection: where to send requests and as whom. */
+export interface ResolvedConnection {
+  readonly app: AppName;
+  readonly http: HttpSettings;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly token: string | undefined;
+}
+
+const DEFAULTS = { timeoutMs: 30_000, maxRetries: 5, maxConcurrency: 8 } as const;
+
+function lookup(app: AppName, key: SettingKey, input: ConnectionArgs | undefined): string | number | boolean | undefined {
+  const fromInput = input?.[key];
+  if (fromInput !== undefined && fromInput !== "") return fromInput;
+  const fromConfig = stackConfig?.get(`${app}:${key}`);
+  if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+  const envName = `${app.toUpperCase()}_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+  const fromEnv = process.env[envName];
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+function asNumber(app: AppName, key: SettingKey, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigurationError(app, `${app}:${key} must be a non-negative number, got ${String(value)}`);
+  return n;
+}
+
+function asBoolean(value: unknown): boolean {
+  return value === true || value === "true" || value === "1";
+}
+
+/** The effective URL, or undefined when none is configured; never throws (used by diff). */
+export function effectiveUrl(app: AppName, input: ConnectionArgs | undefined): string | undefined {
+  const url = lookup(app, "url", input);
+  return typeof url === "string" ? normalizeUrl(url) : undefined;
+}
+
+/** Lower-case scheme and host, no default port, no trailing slash: two spellings of one server compare equal. */
+export function normalizeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url.replace(/\/+$/, "");
+  }
+}
+
+/**
+ * Resolve the connection for a call.
+ * @param pinnedUrl the server an existing resource lives on (from its state), which wins over configuration.
+ */
+export function resolveConnection(app: AppName, input: ConnectionArgs | undefined, pinnedUrl?: string): ResolvedConnection {
+  const url = pinnedUrl ?? effectiveUrl(app, input);
+  if (!url) {
+    throw new ConfigurationError(
+      app,
+      `no server URL configured`,
+      `set ${app}:url in the stack config, the ${app.toUpperCase()}_URL environment variable, or the resource's connection.url`,
+    );
+  }
+  const str = (key: SettingKey) => {
+    const v = lookup(app, key, input);
+    return v === undefined ? undefined : String(v);
+  };
+  const password = str("password");
+  const token = str("token");
+  registerSecret(password);
+  registerSecret(token);
+  const caCert = str("caCert");
+  return {
+    app,
+    username: str("username"),
+    password,
+    token,
+    http: {
+      app,
+      baseUrl: url,
+      timeoutMs: asNumber(app, "timeoutMs", lookup(app, "timeoutMs", input), DEFAULTS.timeoutMs),
+      maxRetries: asNumber(app, "maxRetries", lookup(app, "maxRetries", input), DEFAULTS.maxRetries),
+      maxConcurrency: asNumber(app, "maxConcurrency", lookup(app, "maxConcurrency", input), DEFAULTS.maxConcurrency),
+      // Long enough for every retry of a slow server, bounded so a dead one fails the step.
+      deadlineMs: Math.max(120_000, asNumber(app, "timeoutMs", lookup(app, "timeoutMs", input), DEFAULTS.timeoutMs) * 2),
+      ...(caCert ? { caCert } : {}),
+      ...(asBoolean(lookup(app, "insecure", input)) ? { insecure: true } : {}),
+    },
+  };
+}
+
+/** Throws the error a user needs when a credential is missing, naming every place it may come from. */
+export function requireCredential(conn: ResolvedConnection, key: "username" | "password" | "token"): string {
+  const value = conn[key];
+  if (value) return value;
+  const app = conn.app;
+  throw new ConfigurationError(
+    app,
+    `no ${key} configured for ${conn.http.baseUrl}`,
+    `set ${app}:${key}${key === "username" ? "" : " (as a secret: pulumi config set --secret)"} in the stack config, ` +
+      `${app.toUpperCase()}_${key.toUpperCase()} in the environment, or connection.${key}`,
+  );
+}
+
+/** A per-process cache keyed by connection, so that every resource on one server shares one client. */
+export function cachedPerConnection<T>(cache: Map<string, T>, conn: ResolvedConnection, make: () => T): T {
+  const key = JSON.stringify([conn.http, conn.username, conn.password, conn.token]);
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}

@@ -1,0 +1,83 @@
+/**
+ * The bridge to Pulumi. The provider object handed to `dynamic.Resource` is
+ * serialized into every resource's state and run from there for refresh and
+ * delete, so it captures nothing but a kind string: each method loads the
+ * installed package's runtime by name when it runs. An upgrade of the package
+ * therefore applies to existing resources, delete included, and no credential
+ * or client object can leak into the state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function shim(kind: string): pulumi.dynamic.ResourceProvider {
+  // Every method is written out: adding one later would change the serialized text of every resource.
+  return {
+    async configure(req) {
+      return require("pulumi-access-as-code/runtime").dispatch(kind, "configure", [req]);
+    },
+    async check(olds, news) {
+      return require("pulumi-access-as-code/runtime").dispatch(kind, "check", [olds, news]);
+    },
+    async diff(id, olds, news) {
+      return require("pulumi-access-as-code/runtime").dispatch(kind, "diff", [id, olds, news]);
+    },
+    async create(inputs) {
+      return require("pulumi-access-as-code/runtime").dispatch(kind, "create", [inputs]);
+    },
+    async read(id, props) {
+      return require("pulumi-access-as-code/runtime").dispatch(kind, "read", [id, props]);
+    },
+    async update(id, olds, news) {
+      return require("pulumi-access-as-code/runtime").dispatch(kind, "update", [id, olds, news]);
+    },
+    async delete(id, props) {
+      return require("pulumi-access-as-code/runtime").dispatch(kind, "delete", [id, props]);
+    },
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** One provider object per kind, so Pulumi serializes each kind once per program (#6704). */
+export function providerFor(kind: string): pulumi.dynamic.ResourceProvider {
+  let provider = providers.get(kind);
+  if (!provider) {
+    provider = shim(kind);
+    providers.set(kind, provider);
+  }
+  return provider;
+}
+
+/**
+ * The base of every resource class: sets the type token
+ * `pulumi-nodejs:dynamic/<app>:<Type>`, marks credentials and write-only
+ * inputs secret, and declares which outputs are secret.
+ */
+export abstract class AccessResource extends pulumi.dynamic.Resource {
+  /** The version of the outputs' shape; the runtime reads every earlier one. */
+  declare public readonly schemaVersion: pulumi.Output<number>;
+
+  protected constructor(
+    kind: string,
+    name: string,
+    props: Record<string, unknown>,
+    opts: pulumi.CustomResourceOptions | undefined,
+    options: { secretInputs?: readonly string[]; outputs: readonly string[] },
+  ) {
+    const [module, type] = kind.split(":") as [string, string];
+    const wrapped: Record<string, unknown> = { ...props };
+    for (const key of ["connection", ...(options.secretInputs ?? [])]) {
+      if (wrapped[key] !== undefined) wrapped[key] = pulumi.secret(wrapped[key]);
+    }
+    for (const key of ["schemaVersion", "serverUrl", ...options.outputs]) {
+      if (!(key in wrapped)) wrapped[key] = undefined;
+    }
+    const secretOutputs = ["connection", ...(options.secretInputs ?? []).map((k) => `${k}Digest`)];
+    super(providerFor(kind), name, wrapped, mergeSecretOutputs(opts, secretOutputs), module, type);
+  }
+}
+
+function mergeSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, keys: readonly string[]): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...keys])] };
+}

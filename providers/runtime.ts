@@ -1,0 +1,49 @@
+/**
+ * The one module the serialized provider loads, by package name, at run
+ * time: `require("pulumi-access-as-code/runtime").dispatch(kind, method, args)`.
+ * Kinds are stable names stored in users' states: never rename or remove one.
+ */
+import { setStackConfig, type StackConfig } from "./core/connection";
+import { providerMethods, type AnySpec } from "./core/spec";
+
+type Methods = ReturnType<typeof providerMethods>;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const specs: Record<string, () => AnySpec> = {
+  "scodoc:Departement": () => require("./scodoc/departement").departementSpec,
+  "scodoc:Role": () => require("./scodoc/role").roleSpec,
+  "scodoc:User": () => require("./scodoc/user").userSpec,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const loaded = new Map<string, Methods>();
+
+function methodsFor(kind: string): Methods {
+  let methods = loaded.get(kind);
+  if (!methods) {
+    const load = specs[kind];
+    if (!load) {
+      throw new Error(`unknown resource kind ${kind}: the state was written by another version of pulumi-access-as-code; install that version or a newer one`);
+    }
+    methods = providerMethods(load());
+    loaded.set(kind, methods);
+  }
+  return methods;
+}
+
+/** The kinds this version knows. */
+export function kinds(): string[] {
+  return Object.keys(specs);
+}
+
+export async function dispatch(kind: string, method: string, args: unknown[]): Promise<unknown> {
+  if (method === "configure") {
+    // Kept synchronous up to here: the engine may call other methods before configure's promise settles.
+    setStackConfig((args[0] as { config?: StackConfig } | undefined)?.config);
+    return undefined;
+  }
+  const methods = methodsFor(kind);
+  const fn = (methods as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
+  if (!fn) throw new Error(`pulumi-access-as-code runtime: no method ${method}`);
+  return fn(...args);
+}
