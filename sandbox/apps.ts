@@ -10,4 +10,5 @@ export type SandboxFactory = (options?: SandboxOptions) => Sandbox<unknown>;
  * does not load the others.
  */
 export const sandboxFactories: Partial<Record<AppName, () => SandboxFactory>> = {
+  fess: () => require("./fess").createFessSandbox,
 };
