@@ -10,5 +10,6 @@ export type SandboxFactory = (options?: SandboxOptions) => Sandbox<unknown>;
  * does not load the others.
  */
 export const sandboxFactories: Partial<Record<AppName, () => SandboxFactory>> = {
+  scodoc: () => require("./scodoc").createScodocSandbox,
   fess: () => require("./fess").createFessSandbox,
 };
