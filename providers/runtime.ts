@@ -36,14 +36,21 @@ export function kinds(): string[] {
   return Object.keys(specs);
 }
 
-export async function dispatch(kind: string, method: string, args: unknown[]): Promise<unknown> {
+/**
+ * The serialized shim names methods by their index here (see core/dynamic.ts):
+ * append only, never reorder.
+ */
+const METHODS = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
+
+export async function dispatch(kind: string, index: number, args: unknown[]): Promise<unknown> {
+  const method = METHODS[index];
   if (method === "configure") {
     // Kept synchronous up to here: the engine may call other methods before configure's promise settles.
     setStackConfig((args[0] as { config?: StackConfig } | undefined)?.config);
     return undefined;
   }
   const methods = methodsFor(kind);
-  const fn = (methods as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
-  if (!fn) throw new Error(`pulumi-access-as-code runtime: no method ${method}`);
+  const fn = method && (methods as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
+  if (!method || !fn) throw new Error(`pulumi-access-as-code runtime: no method #${index}; the state was written by a newer version`);
   return fn(...args);
 }

@@ -127,3 +127,12 @@ function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
+
+/** The same error with a hint added, for a client that knows what a status means in context. */
+export function withHint<E extends AccessError>(error: E, hint: string): E {
+  const Kind = error.constructor as new (facts: RequestFacts, options?: { cause?: unknown }) => E;
+  return new Kind(
+    { app: error.app, method: error.method, path: error.path, status: error.status, ...(error.serverMessage ? { serverMessage: error.serverMessage } : {}), hint },
+    { cause: error },
+  );
+}

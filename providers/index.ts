@@ -1,0 +1,22 @@
+/**
+ * pulumi-access-as-code: Pulumi resources for the access configuration of
+ * ScoDoc 9, Fess, dRofus and Scenari.
+ */
+export type { ConnectionArgs } from "./core/connection";
+export {
+  AccessError,
+  BadRequest,
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  Conflict,
+  RateLimited,
+  ServerError,
+  InvalidResponse,
+  ConnectionFailed,
+  ConfigurationError,
+  InvalidInput,
+} from "./core/errors";
+export { ScodocDepartement, type ScodocDepartementArgs } from "./scodoc/departement";
+export { ScodocRole, type ScodocRoleArgs } from "./scodoc/role";
+export { ScodocUser, type ScodocUserArgs, type ScodocGrantArgs } from "./scodoc/user";
