@@ -12,4 +12,6 @@ export type SandboxFactory = (options?: SandboxOptions) => Sandbox<unknown>;
 export const sandboxFactories: Partial<Record<AppName, () => SandboxFactory>> = {
   scodoc: () => require("./scodoc").createScodocSandbox,
   fess: () => require("./fess").createFessSandbox,
+  scenari: () => require("./scenari").createScenariSandbox,
+  drofus: () => require("./drofus").createDrofusSandbox,
 };
