@@ -384,10 +384,19 @@ async function createOrAdopt(spec: AnySpec, ctx: CreateContext<unknown>, input: 
     const found = await spec.find(ctx, input);
     if (found) return takeOver(found);
   }
+  let exists = false;
+  const tracking: CreateContext<unknown> = {
+    ...ctx,
+    created(id, state) {
+      exists = true;
+      ctx.created(id, state);
+    },
+  };
   try {
-    return await spec.create(ctx, input);
+    return await spec.create(tracking, input);
   } catch (error) {
-    if (!(error instanceof AccessError)) throw error;
+    // A later step of a multi-step create failed: the caller records what exists.
+    if (exists || !(error instanceof AccessError)) throw error;
     const found = await spec.find(ctx, input).catch(() => undefined);
     if (error.ambiguous) {
       // Ours if it is there now: the request that failed is what made it.
