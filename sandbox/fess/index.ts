@@ -32,7 +32,8 @@
  *    page (text/html), without the envelope and without checking the token.
  *  - Malformed JSON, a body that is not an object, or a value Gson cannot read
  *    into its field (an object for a string, attributes not an object, roles not
- *    an array) is a client error: 400, status 1, `error_code:<uuid>`.
+ *    an array) is a client error: 400, status 1, `error_code:<uuid>`. An empty
+ *    body and a JSON `null` both bind to the defaults.
  *  - A non-integral or non-numeric value in `crud_mode`, `version_no`,
  *    `updated_time`, `size` or `page` answers `<Label> must be a number.`.
  *  - Labels other than Name, ID and Version No are guessed: Password, Confirm
