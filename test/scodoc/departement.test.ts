@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CheckFailed, RpcError } from "../support/provider";
+import { CheckFailed, RpcError, rejection } from "../support/provider";
 import { startScodocHarness, type ScodocHarness } from "../support/scodocHarness";
 
 interface Dept {
@@ -111,7 +111,7 @@ describe("ScodocDepartement", () => {
     [{}, "acronym", /./],
     [{ acronym: "RT", colour: "red" }, "", /colour/],
   ])("rejects %j at check time, naming %s, with nothing sent", async (inputs, property, reason) => {
-    const failure = await h.engine.up(KIND, inputs).catch((e: unknown) => e);
+    const failure = await rejection(h.engine.up(KIND, inputs));
     expect(failure).toBeInstanceOf(CheckFailed);
     const failures = (failure as CheckFailed).failures;
     if (property) expect(failures.map((f) => f.property)).toContain(property);
@@ -129,7 +129,7 @@ describe("ScodocDepartement", () => {
     try {
       await wrong.configure({ "scodoc:url": h.sandbox.clientUrl, "scodoc:username": "admin", "scodoc:password": "not-the-password" });
       const engine = new (await import("../support/provider")).MiniEngine(wrong, h.texts);
-      const error = await engine.up(KIND, { acronym: "NOPE" }).catch((e: unknown) => e);
+      const error = await rejection(engine.up(KIND, { acronym: "NOPE" }));
       expect(error).toBeInstanceOf(RpcError);
       expect((error as Error).message).toMatch(/^scodoc: POST \/ScoDoc\/api\/tokens → 401: .*\(hint: check the credentials/);
       expect((error as Error).message).not.toContain("not-the-password");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CheckFailed } from "../support/provider";
+import { CheckFailed, rejection } from "../support/provider";
 import { startScodocHarness, type ScodocHarness } from "../support/scodocHarness";
 
 interface State {
@@ -63,7 +63,7 @@ describe("ScodocRole", () => {
   });
 
   it("rejects an unknown permission with the server's list, changing nothing", async () => {
-    const error = await h.engine.up(KIND, { name: "Bad", permissions: ["ScoView", "MakeCoffee"] }).catch((e: Error) => e);
+    const error = await rejection(h.engine.up(KIND, { name: "Bad", permissions: ["ScoView", "MakeCoffee"] }));
     expect(error.message).toMatch(/^scodoc: permissions: unknown permission MakeCoffee \(hint: this server knows .*EnsView.*ScoView/);
     expect(await role("Bad")).toBeUndefined();
     const counts = await h.admin.requests();
@@ -92,7 +92,7 @@ describe("ScodocRole", () => {
     [{ name: "Ok", permissions: "ScoView" }, "permissions"],
     [{ name: "Ok", permissions: [""] }, "permissions[0]"],
   ])("rejects %j at check time naming %s", async (inputs, property) => {
-    const error = await h.engine.up(KIND, inputs).catch((e: unknown) => e);
+    const error = await rejection(h.engine.up(KIND, inputs));
     expect(error).toBeInstanceOf(CheckFailed);
     expect((error as CheckFailed).failures.map((f) => f.property)).toContain(property);
     expect((await h.admin.requests()).total).toBe(0);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CheckFailed, InitFailed, type ResourceState } from "../support/provider";
+import { CheckFailed, InitFailed, rejection, type ResourceState } from "../support/provider";
 import { startScodocHarness, type ScodocHarness } from "../support/scodocHarness";
 
 interface UserRow {
@@ -170,7 +170,7 @@ describe("ScodocUser", () => {
   it("records a user whose grant failed, and the next up finishes with exactly one user", async () => {
     await h.admin.setFaults({ rules: [{ method: "POST", path: "/user/\\d+/role/.*/add", status: 500, times: 1 }] });
     const inputs = { userName: "grace", password: "Gr4ce-Hopper-1906", roles: [{ role: "Ens", departement: "RT" }, { role: "Admin", departement: "GEII" }] };
-    const failure = await h.engine.up(KIND, inputs).catch((e: unknown) => e);
+    const failure = await rejection(h.engine.up(KIND, inputs));
     expect(failure).toBeInstanceOf(InitFailed);
     const init = failure as InitFailed;
     expect(init.message).toMatch(/^scodoc: POST \/ScoDoc\/api\/user\/\d+\/role\/Ens\/add\/departement\/RT → 500/);
@@ -190,7 +190,7 @@ describe("ScodocUser", () => {
   });
 
   it("refuses a weak password with a one-line error and the user recorded, not lost", async () => {
-    const failure = await h.engine.up(KIND, { userName: "heidi", password: "aaaa1111" }).catch((e: unknown) => e);
+    const failure = await rejection(h.engine.up(KIND, { userName: "heidi", password: "aaaa1111" }));
     expect(failure).toBeInstanceOf(InitFailed);
     expect((failure as Error).message).toMatch(/→ 400: user_password: invalid password \(hint: ScoDoc refused the password as too weak/);
     expect((failure as Error).message).not.toContain("aaaa1111");
@@ -200,7 +200,7 @@ describe("ScodocUser", () => {
   it("refuses a grant on an unknown departement or role before writing anything", async () => {
     for (const roles of [[{ role: "Ens", departement: "NOPE" }], [{ role: "Nope" }]]) {
       await h.admin.resetRequests();
-      const error = await h.engine.up(KIND, { userName: "ivan", roles }).catch((e: Error) => e);
+      const error = await rejection(h.engine.up(KIND, { userName: "ivan", roles }));
       expect(error.message).toMatch(/^scodoc: roles\[0\]\.(departement|role): no (departement NOPE|role Nope) on the server/);
       const counts = await h.admin.requests();
       expect(counts.writes - (counts.byRoute["POST /ScoDoc/api/tokens"] ?? 0)).toBe(0);
@@ -234,7 +234,7 @@ describe("ScodocUser", () => {
     [{ userName: "x", dateExpiration: "next year" }, "dateExpiration"],
     [{ userName: "x", active: "true" }, "active"],
   ])("rejects %j at check time naming %s", async (inputs, property) => {
-    const error = await h.engine.up(KIND, inputs).catch((e: unknown) => e);
+    const error = await rejection(h.engine.up(KIND, inputs));
     expect(error).toBeInstanceOf(CheckFailed);
     expect((error as CheckFailed).failures.map((f) => f.property)).toContain(property);
     expect((await h.admin.requests()).total).toBe(0);

@@ -231,3 +231,13 @@ export class MiniEngine {
     await this.provider.delete(state.id, state.outputs);
   }
 }
+
+/** The error a promise rejects with; a promise that resolves fails the test. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  throw new Error("expected a failure, but the operation succeeded");
+}

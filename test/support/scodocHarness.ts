@@ -5,10 +5,11 @@
 import { createScodocSandbox } from "../../sandbox/scodoc";
 import { SandboxAdmin } from "../../sandbox/core/admin";
 import type { Sandbox } from "../../sandbox/core/server";
+import type { ScodocState } from "../../sandbox/scodoc/model";
 import { MiniEngine, ProviderProcess, serializeProviders } from "./provider";
 
 export interface ScodocHarness {
-  sandbox: Sandbox<unknown>;
+  sandbox: Sandbox<ScodocState>;
   admin: SandboxAdmin;
   provider: ProviderProcess;
   engine: MiniEngine;
