@@ -12,7 +12,8 @@
  *   401, `WWW-Authenticate: Basic realm="Application"`, `HTTP Basic: Access
  *   denied.\n` (stock Rails). Every admin acts as an owner admin of every
  *   owner: no 403 is modelled.
- * - Order of answers: 401, then 406, then 400 (body), then 404 (record), then 422.
+ * - Order of answers, as before_actions run: 401, 406, 404 (the record the URL
+ *   names), 400 (the body), 422.
  *   Unknown paths and unsupported methods answer 404 without asking for
  *   credentials, as a Rails routing error does (Rails has no 405).
  * - Format: a `.json`/`.xml`/`.html` suffix counts only when the rest of the

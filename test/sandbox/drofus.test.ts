@@ -393,6 +393,9 @@ describe("/projects", () => {
       project_type_id: ["is not included in the list"],
     });
     expect((await call("PATCH", "/projects/4000", { body: { project: { name: "x" } } })).status).toBe(404);
+    // The record is looked up before the body is read, as a Rails before_action does.
+    expect((await call("PATCH", "/projects/4000", { body: "{not json" })).status).toBe(404);
+    expect((await call("PATCH", "/projects/399", { body: "{not json" })).status).toBe(400);
   });
 
   it("deletes with 204 and no body, taking the memberships along", async () => {
