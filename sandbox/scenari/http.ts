@@ -86,9 +86,12 @@ export class CallParams {
     }
   }
 
-  /** `true`/`false` as the clients write booleans in the query string. */
+  /**
+   * A boolean in the query string, case-insensitively: the web client writes
+   * `true`, Python's requests writes `True` (it formats the bool with str()).
+   */
   flag(name: string): boolean | undefined {
-    const value = this.get(name);
+    const value = this.get(name)?.toLowerCase();
     if (value === undefined || value === "") return undefined;
     if (value === "true") return true;
     if (value === "false") return false;

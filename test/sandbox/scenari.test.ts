@@ -545,6 +545,10 @@ describe("Scenari sandbox, database backend", () => {
       const migration = async (body: string) =>
         (await call("adminWsp", "IsMigrationNeeded", { method: "PUT", query: { param: wspCd }, body, contentType: "text/xml" })).text;
       expect(await migration(OPALE_5)).toBe("<noMigrationNeeded/>");
+      // Python's requests writes booleans as True/False.
+      const pythonStyle = await call("adminWsp", "IsMigrationNeeded", { method: "PUT", query: { param: wspCd, normaliseWspType: "True" }, body: OPALE_5 });
+      expect(pythonStyle.text).toBe("<noMigrationNeeded/>");
+      expect((await call("adminWsp", "IsMigrationNeeded", { method: "PUT", query: { param: wspCd, normaliseWspType: "yes" }, body: OPALE_5 })).status).toBe(400);
       expect(await migration(wspTypeXml({ key: "Opale", version: "4.3.2" }))).toBe("<migrationNeeded/>");
       const changed = await call("adminWsp", "UpdateWspType", {
         method: "PUT",
