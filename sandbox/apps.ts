@@ -3,15 +3,16 @@ import type { Sandbox, SandboxOptions } from "./core/server";
 /** The applications the package manages; each has a sandbox once its module exists. */
 export type AppName = "scodoc" | "fess" | "drofus" | "scenari";
 
-export type SandboxFactory = (options?: SandboxOptions) => Sandbox<unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SandboxFactory = (options?: SandboxOptions & Record<string, any>) => Sandbox<any>;
 
 /**
  * Every sandbox that exists, loaded lazily so that starting one application
- * does not load the others.
+ * does not load the others (`import()` compiles to a lazy require in dist/).
  */
-export const sandboxFactories: Partial<Record<AppName, () => SandboxFactory>> = {
-  scodoc: () => require("./scodoc").createScodocSandbox,
-  fess: () => require("./fess").createFessSandbox,
-  scenari: () => require("./scenari").createScenariSandbox,
-  drofus: () => require("./drofus").createDrofusSandbox,
+export const sandboxFactories: Partial<Record<AppName, () => Promise<SandboxFactory>>> = {
+  scodoc: () => import("./scodoc").then((m) => m.createScodocSandbox),
+  fess: () => import("./fess").then((m) => m.createFessSandbox),
+  scenari: () => import("./scenari").then((m) => m.createScenariSandbox),
+  drofus: () => import("./drofus").then((m) => m.createDrofusSandbox),
 };

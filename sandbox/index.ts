@@ -40,7 +40,8 @@ export async function startSandboxes(options: StartOptions = {}): Promise<Runnin
     for (const name of names) {
       const load = sandboxFactories[name];
       if (!load) throw new Error(`no sandbox for ${name}`);
-      const sandbox = await load()({
+      const factory = await load();
+      const sandbox = await factory({
         ...(options.faults ? { faults: options.faults } : {}),
         ...(options.persistDir ? { persistPath: join(options.persistDir, `${name}.json`) } : {}),
       }).start();

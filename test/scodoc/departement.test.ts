@@ -15,7 +15,7 @@ let h: ScodocHarness;
 beforeAll(async () => {
   h = await startScodocHarness();
 });
-afterAll(async () => h.stop());
+afterAll(async () => h?.stop());
 beforeEach(async () => h.admin.resetRequests());
 
 const KIND = "scodoc:Departement";
@@ -125,14 +125,12 @@ describe("ScodocDepartement", () => {
   });
 
   it("gives one clear error for wrong credentials, without a retry storm", async () => {
-    const wrong = await import("../support/provider").then((m) => m.ProviderProcess.start());
+    const wrong = await h.withConfig({ "scodoc:password": "not-the-password" });
     try {
-      await wrong.configure({ "scodoc:url": h.sandbox.clientUrl, "scodoc:username": "admin", "scodoc:password": "not-the-password" });
-      const engine = new (await import("../support/provider")).MiniEngine(wrong, h.texts);
-      const error = await rejection(engine.up(KIND, { acronym: "NOPE" }));
+      const error = await rejection(wrong.engine.up(KIND, { acronym: "NOPE" }));
       expect(error).toBeInstanceOf(RpcError);
-      expect((error as Error).message).toMatch(/^scodoc: POST \/ScoDoc\/api\/tokens → 401: .*\(hint: check the credentials/);
-      expect((error as Error).message).not.toContain("not-the-password");
+      expect(error.message).toMatch(/^scodoc: POST \/ScoDoc\/api\/tokens → 401: .*\(hint: check the credentials/);
+      expect(error.message).not.toContain("not-the-password");
       const counts = await h.admin.requests();
       expect(counts.byRoute["POST /ScoDoc/api/tokens"]).toBe(1);
       expect(counts.writes).toBe(1);

@@ -12,7 +12,7 @@ let h: ScodocHarness;
 beforeAll(async () => {
   h = await startScodocHarness();
 });
-afterAll(async () => h.stop());
+afterAll(async () => h?.stop());
 beforeEach(async () => h.admin.resetRequests());
 
 const KIND = "scodoc:Role";

@@ -25,7 +25,7 @@ beforeAll(async () => {
   h = await startScodocHarness();
   for (const acronym of DEPTS) await h.engine.up("scodoc:Departement", { acronym });
 });
-afterAll(async () => h.stop());
+afterAll(async () => h?.stop());
 beforeEach(async () => {
   await h.admin.clearFaults();
   await h.admin.resetRequests();
