@@ -71,6 +71,15 @@ r["jdoeCanLogIn"] = scportal.new_portal(override_props={
 chain.adminUsers.create_user("temp", {"firstName": "Temp"})
 chain.adminUsers.drop_user("temp")
 r["tempAfterDrop"] = chain.adminUsers.display("temp")
+chain.adminUsers.create_group("grp-temp", {"groupName": "Temp"})
+r["groupUpdatedDirectly"] = chain.adminUsers.update_group("grp-temp", {"email": "temp@example.org"})
+chain.adminUsers.drop_group("grp-temp")
+r["groupAfterDrop"] = chain.adminUsers.display("grp-temp")
+r["listWithFields"] = chain.adminUsers.list({"filterType": "user", "firstChars": "jd"},
+                                            add_fields=["flattenedGroups"], remove_fields=["inheritedRoles"])
+# A user function on a group account, or roles for an unknown account: refused in-band, so KeyError.
+r["userOnGroup"] = raises(lambda: api.create_or_update_user(portal, account="grp-authors", first_name="X"))
+r["rolesOfUnknown"] = raises(lambda: api.set_granted_roles(portal, "nobody", ["main:reader"]))
 
 r["typeInst"] = chain.wspMetaEditor.search_wsp_type_inst("Dokiel", "5")
 wsp = api.create_or_update_wsp(portal, wsp_type_key="Opale", wsp_type_version="5", wsp_type_lang="fr-FR",
@@ -106,6 +115,11 @@ r["searchDerived"] = api.search_wsp_code(portal, is_drv=True, drv_axis="fc")
 r["searchMissing"] = api.search_wsp_code(portal, alias="nothing")
 r["migrationNeeded"] = chain.adminWsp.is_migration_needed(wsp, chain.wspMetaEditor.search_wsp_type_inst("Opale", "5"))
 r["noWsp"] = chain.adminWsp.info_wsp("nothing")
+r["infoWithPropsOpts"] = chain.adminWsp.info_wsp("atelier", {"withDesc": True})["wspCd"]
+r["migrated"] = chain.adminWsp.migrate_update_wsp_type(r["withoutAlias1"], chain.wspMetaEditor.search_wsp_type_inst("Dokiel", "5"))
+# Without a title the server refuses the create with a non-JSON error, which the library reports as RuntimeError.
+r["untitled"] = raises(lambda: api.create_or_update_wsp(portal, wsp_type_key="Opale"))
+r["unknownModel"] = raises(lambda: api.create_or_update_wsp(portal, wsp_type_key="Topaze", title="T"))
 
 api.delete_wsp(portal, r["withoutAlias2"])
 r["listAfterDelete"] = chain.adminWsp.list()
@@ -229,6 +243,23 @@ describe("scenaripy-api against the Scenari sandbox", () => {
       expect(r.groupsOnly).toEqual(["grp-authors"]);
       expect(r.duplicateCreate).toBe("KeyError");
       expect(r.tempAfterDrop).toBeNull();
+      expect(r.groupUpdatedDirectly).toMatchObject({ groupName: "Temp", email: "temp@example.org" });
+      expect(r.groupAfterDrop).toBeNull();
+    });
+
+    it("passes List options and field selections through", () => {
+      expect(r.listWithFields.more).toBe(false);
+      expect(r.listWithFields.userList).toEqual([
+        expect.objectContaining({ account: "jdoe", flattenedGroups: ["grp-authors"], groups: ["grp-authors"] }),
+      ]);
+      expect(r.listWithFields.userList[0]).not.toHaveProperty("inheritedRoles");
+    });
+
+    it("refuses in-band what scenaripy cannot do: user props on a group, roles of an unknown account", () => {
+      expect(r.userOnGroup).toBe("KeyError");
+      expect(r.rolesOfUnknown).toBe("KeyError");
+      expect(sandbox.state.accounts.find((a) => a.account === "grp-authors")?.firstName).toBeUndefined();
+      expect(sandbox.state.accounts.some((a) => a.account === "nobody")).toBe(false);
     });
 
     it("picks models from the GetNewEditor XML", () => {
@@ -283,6 +314,11 @@ describe("scenaripy-api against the Scenari sandbox", () => {
 
     it("answers InfoWsp, IsMigrationNeeded, List and DeleteWsp as the library expects", () => {
       expect(r.noWsp).toEqual({ status: "noWsp" });
+      expect(r.infoWithPropsOpts).toBe(r.wspCd);
+      expect(r.migrated).toMatchObject({ wspCd: r.withoutAlias1, status: "ok", wspType: { key: "Dokiel", version: "5.2.1" } });
+      expect(r.untitled).toBe("RuntimeError");
+      // scenaripy finds no such model in GetNewEditor and refuses before sending anything.
+      expect(r.unknownModel).toBe("ValueError");
       expect(r.migrationNeeded).toBe(true);
       expect(r.listAfterDelete.wspProvider).toEqual({ backEnd: "odb" });
       expect(r.listAfterDelete.wsps.map((w: Json) => w.wspCd)).not.toContain(r.withoutAlias2);
@@ -294,7 +330,10 @@ describe("scenaripy-api against the Scenari sandbox", () => {
       const entries = sandbox.log.entries();
       expect(entries.length).toBeGreaterThan(30);
       expect(entries.every((e) => e.path.startsWith("/scenarichain-server/script/u/"))).toBe(true);
-      expect(entries.filter((e) => e.status !== 200)).toEqual([]);
+      // The one refusal with an HTTP status: the untitled create.
+      expect(entries.filter((e) => e.status !== 200).map((e) => `${e.status} ${new URLSearchParams(e.query).get("cdaction")}`)).toEqual([
+        "400 CreateWsp",
+      ]);
       const verbs = new Set(entries.map((e) => `${e.method} ${e.path.split("/").pop()} ${new URLSearchParams(e.query).get("cdaction")}`));
       expect([...verbs].sort()).toEqual([
         "GET adminUsers Display",
@@ -306,6 +345,7 @@ describe("scenaripy-api against the Scenari sandbox", () => {
         "GET wspSrc GetSrc",
         "POST adminUsers CreateGroup",
         "POST adminUsers CreateUser",
+        "POST adminUsers DropGroup",
         "POST adminUsers DropUser",
         "POST adminUsers UpdateGroup",
         "POST adminUsers UpdateUser",
@@ -314,6 +354,7 @@ describe("scenaripy-api against the Scenari sandbox", () => {
         "POST wspSrc SetSpecifiedRoles",
         "PUT adminWsp CreateWsp",
         "PUT adminWsp IsMigrationNeeded",
+        "PUT adminWsp MigrateUpdateWspType",
         "PUT adminWsp UpdateWspType",
       ]);
     });
