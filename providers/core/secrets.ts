@@ -56,13 +56,22 @@ export function redactBody(body: string): string {
       // Not JSON after all: fall through to the textual rules.
     }
   }
-  let out = body.replace(/([?&]|^)([^=&\s]+)=([^&\s]*)/g, (m, sep: string, key: string) =>
-    isSecretKey(decodeSafe(key)) ? `${sep}${key}=***` : m,
-  );
-  out = out.replace(/([A-Za-z0-9_]+|'(?:[^']|'')*')('(?:[^']|'')*')/g, (m, key: string) =>
+  let out = body.replace(/([?&]|^)([^=&\s]+)=([^&\s]*)/g, (m, sep: string, key: string, value: string) => {
+    if (isSecretKey(decodeSafe(key))) return `${sep}${key}=***`;
+    // Scenari sends CDM inside a form or query field, percent-encoded, where
+    // the CDM rule below cannot see its quotes: decode the value to redact it.
+    const decoded = decodeSafe(value.replace(/\+/g, " "));
+    const redacted = redactCdm(decoded);
+    return redacted === decoded ? m : `${sep}${key}=${encodeURIComponent(redacted)}`;
+  });
+  out = redactCdm(out);
+  return scrub(out);
+}
+
+function redactCdm(text: string): string {
+  return text.replace(/([A-Za-z0-9_]+|'(?:[^']|'')*')('(?:[^']|'')*')/g, (m, key: string) =>
     isSecretKey(key.replace(/'/g, "")) ? `${key}'***'` : m,
   );
-  return scrub(out);
 }
 
 function decodeSafe(text: string): string {
