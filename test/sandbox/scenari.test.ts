@@ -158,11 +158,10 @@ describe("Scenari sandbox, database backend", () => {
   }
 
   describe("transport and authentication", () => {
-    it("gives clients the chain portlet URL, and is registered with the launcher", () => {
+    it("gives clients the chain portlet URL, and is registered with the launcher", async () => {
       expect(sandbox.clientUrl).toBe(`${sandbox.url}/scenarichain-server`);
       expect(endpointOf(sandbox as Sandbox<unknown>)).toMatchObject({ app: "scenari", username: "admin", password: ADMIN.password });
-      // Loading the factory needs the compiled package (a lazy require); its presence is what matters here.
-      expect(sandboxFactories.scenari).toBeDefined();
+      expect(await sandboxFactories.scenari?.()).toBe(createScenariSandbox);
     });
 
     it("answers Ping with 200 on the script and web frames, with or without a trailing slash", async () => {
