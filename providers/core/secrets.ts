@@ -13,6 +13,9 @@ export function registerSecret(value: string | undefined | null): void {
     known.add(value);
     // Servers echo secrets back encoded, notably in URLs and Basic headers.
     known.add(encodeURIComponent(value));
+    // Our own query strings and form bodies use the form encoding (space as
+    // `+`, quotes and parentheses escaped), which encodeURIComponent does not produce.
+    known.add(new URLSearchParams([["", value]]).toString().slice(1));
   }
 }
 
