@@ -19,6 +19,8 @@ export const adminWsp: Service = {
       methods: READ,
       run(call) {
         const wsp = findWsp(call.state, call.params.required("param"));
+        // Which extra props to compute is of no consequence here, but the CDM must still be well formed.
+        call.params.cdm("wspPropsOpts");
         // Not an error: clients test `status` to decide whether to create.
         if (!wsp) return jsonReply({ status: "noWsp" });
         return jsonReply(renderInfoWsp(call.state, wsp, { caller: call.caller, fields: srcFieldNames(call.params) }));

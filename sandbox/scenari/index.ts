@@ -19,7 +19,9 @@
  *   taken: 409; wrong method: 405; unmodelled feature: 501) are answered
  *   with a short text/plain body, not JSON.
  * - Reads accept GET or POST; writes POST; CreateWsp, UpdateWspType,
- *   MigrateUpdateWspType and IsMigrationNeeded PUT only.
+ *   MigrateUpdateWspType and IsMigrationNeeded PUT only. Query booleans
+ *   (`normaliseWspType`, `withWspSrcSpecifiedRoles`) are read
+ *   case-insensitively, anything but true/false → 400.
  * - Seed: the administrator (Sandbox credentials) holds `main:admin` and is
  *   `isSuperAdmin`; hidden read-only system accounts `system` (`main:system`)
  *   and `anonymous` (`isAnonymous`); no workspace.
@@ -36,7 +38,9 @@
  *     (`[A-Za-z0-9_][A-Za-z0-9_.@-]*`), wrongly typed prop, unknown parent
  *     group, group cycle, password on a group → failedInvalidDatas; unknown
  *     account, read-only account, user↔group switch → otherFailure.
- *   - Unknown userProps keys are ignored; `null` clears a prop.
+ *   - Unknown userProps keys are ignored; `null` clears a prop;
+ *     `passwordSetMode` is accepted and ignored (no mail is sent). Roles are
+ *     any non-empty strings. CurrentUser answers the JUser itself.
  *   - UpdateUser and UpdateGroup act on any account type (as scenaripy's
  *     set_granted_roles relies on); so do DropUser and DropGroup, which skip
  *     unknown accounts, refuse read-only ones (in-band, nothing dropped), take
@@ -62,7 +66,10 @@
  *   - `wspType` bodies must name an installed model (and offered options);
  *     with `normaliseWspType` (default true) the stored type is the installed
  *     one, newest version first when only a prefix is given. Models
- *     uninstalled afterwards give the workspace `wspTypeWarn`.
+ *     uninstalled afterwards give the workspace
+ *     `wspTypeWarn: "wspTypeNotInstalled"`. Any installed version may replace
+ *     any other (downgrades included); MigrateUpdateWspType completes at
+ *     once, never answering `status: "loading"`.
  *   - UpdateWspProps merges: keys not given are kept; `null` or `""` clear
  *     `desc`/`alias`; identity fields (`code`, `wspRef`, `wspMaster`, FS
  *     folders) may be repeated unchanged, not changed (400).
