@@ -193,9 +193,11 @@ export class HttpClient {
         text = await response.body.text();
       } catch (error) {
         const code = errorCode(error);
-        const sent = !NOT_SENT_CODES.has(code);
+        // A refused certificate fails the handshake, before any HTTP byte, and fails the same way every time.
+        const tls = isTlsFailure(code);
+        const sent = !NOT_SENT_CODES.has(code) && !tls;
         debug(settings.app, options.method, url, `failed (${code})`, attemptStarted, body, undefined);
-        const canRetry = !sent || idempotent;
+        const canRetry = !tls && (!sent || idempotent);
         const wait = backoff(attempt);
         if (canRetry && attempt < settings.maxRetries && Date.now() + wait < deadline) {
           await sleep(wait);
@@ -321,10 +323,17 @@ function errorCode(error: unknown): string {
 function connectionMessage(code: string, error: unknown, settings: HttpSettings): string {
   if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return `no answer within ${settings.timeoutMs} ms`;
   if (code === "ECONNREFUSED") return `connection refused by ${new URL(settings.baseUrl).host}`;
-  if (code.startsWith("ERR_TLS") || code.includes("CERT") || code === "DEPTH_ZERO_SELF_SIGNED_CERT") {
+  if (isTlsFailure(code)) {
     return `TLS verification failed (${code}); set caCert to the server's CA, or insecure only for a test server`;
   }
   return `${code}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** OpenSSL verification codes without "CERT" in their name; the first is what a private CA's server gives. */
+const TLS_VERIFY_CODES = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "INVALID_CA", "INVALID_PURPOSE", "PATH_LENGTH_EXCEEDED", "HOSTNAME_MISMATCH"]);
+
+function isTlsFailure(code: string): boolean {
+  return code.startsWith("ERR_TLS") || code.includes("CERT") || TLS_VERIFY_CODES.has(code);
 }
 
 /** Exponential backoff with full jitter: spreads retries of many parallel resources. */
