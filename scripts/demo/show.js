@@ -1,0 +1,29 @@
+// Tables of what each sandbox holds after the demo's `pulumi up`, read
+// through the applications' own APIs with the package's own clients.
+"use strict";
+
+const { resolveConnection } = require("../../dist/providers/core/connection");
+const { scodocClient } = require("../../dist/providers/scodoc/client");
+
+function table(title, rows) {
+  console.log(`${title}`);
+  if (rows.length === 0) return console.log("  (none)\n");
+  const keys = Object.keys(rows[0]);
+  const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+  const line = (cells) => "  " + cells.map((c, i) => String(c).padEnd(width[i])).join("  ");
+  console.log(line(keys));
+  console.log(line(width.map((w) => "-".repeat(w))));
+  for (const r of rows) console.log(line(keys.map((k) => r[k])));
+  console.log("");
+}
+
+async function showScodoc(endpoint) {
+  const client = scodocClient(resolveConnection("scodoc", endpoint));
+  const [depts, roles, users] = await Promise.all([client.departements(), client.roles(), client.users()]);
+  console.log(`ScoDoc (${endpoint.url})`);
+  table("  departements", depts.map((d) => ({ acronym: d.acronym, id: d.id, visible: d.visible })));
+  table("  roles", roles.map((r) => ({ role: r.role_name, permissions: r.permissions.length })));
+  table("  users", users.map((u) => ({ login: u.user_name, name: `${u.prenom ?? ""} ${u.nom ?? ""}`.trim(), dept: u.dept ?? "", active: u.active, grants: u.roles_string || "" })));
+}
+
+module.exports = { showScodoc, table };
