@@ -67,6 +67,11 @@ export interface ResourceSpec<I extends object, S extends object, C> {
   readonly writeOnly?: readonly Fields<I>[];
   /** Inputs about the provider's own behaviour (deletion policy...): kept in outputs, never sent. */
   readonly behaviour?: readonly Fields<I>[];
+  /**
+   * Inputs only `create` reads (which invitation mail to send): never
+   * compared, so changing one later shows no diff and sends nothing.
+   */
+  readonly createOnly?: readonly Fields<I>[];
   /** List inputs whose order does not matter. */
   readonly sets?: readonly Fields<I>[];
   /** A server's own spelling rules (case, defaults), applied to both sides before comparing. */
@@ -194,7 +199,7 @@ function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<stri
   for (const field of inputFields(spec)) {
     const next = news[field];
     // An input the program does not set is not managed: the server keeps what it has.
-    if (next === undefined) continue;
+    if (next === undefined || spec.createOnly?.includes(field)) continue;
     if (spec.writeOnly?.includes(field)) {
       if (containsUnknown(next) || typeof next !== "string" || !matchesDigest(next, olds[digestKey(field)])) changed.add(field);
       continue;
