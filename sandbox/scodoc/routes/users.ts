@@ -44,12 +44,16 @@ function editableFields(data: Record<string, unknown>, where: string): EditableF
   return fields as EditableFields;
 }
 
-/** `"dept"` of a body: an existing acronym, or null (also spelt "@all", as the CLI does). */
-function targetDept(call: ApiCall, value: unknown, where: string): string | null {
+/** `"dept"` of a body: an acronym, or null (also spelt "@all", as the CLI does). */
+function deptField(value: unknown, where: string): string | null {
   if (value === null || value === undefined || value === "@all") return null;
   if (typeof value !== "string") throw badRequest(`${where}: dept must be a string or null`);
-  if (!findDepartement(call.state, value)) throw notFound(`${where}: departement ${value} inexistant`);
   return value;
+}
+
+/** Checked after the caller's right to it: ScoDoc answers 403 before it looks the departement up. */
+function requireDepartement(call: ApiCall, dept: string | null, where: string): void {
+  if (dept !== null && !findDepartement(call.state, dept)) throw notFound(`${where}: departement ${dept} inexistant`);
 }
 
 /** Changing CAS settings takes more than UsersAdmin. */
@@ -167,10 +171,9 @@ export const userRoutes: readonly ApiRoute[] = [
       const invalid = invalidUserName(userName);
       if (invalid) throw notFound(`${where}: ${invalid}`);
       if (findUser(call.state, userName)) throw notFound(`${where}: user ${userName} already exists`);
-      const dept = data["dept"] === "@all" ? null : (data["dept"] ?? null);
-      if (dept !== null && typeof dept !== "string") throw badRequest(`${where}: dept must be a string or null`);
+      const dept = deptField(data["dept"], where);
       checkUsersAdmin(call, [dept], where);
-      targetDept(call, dept, where);
+      requireDepartement(call, dept, where);
       const fields = editableFields(data, where);
       checkCasChanges(call, fields, undefined, where);
       const grants = "roles_string" in data ? grantsFromRolesString(call, data["roles_string"], where) : [];
@@ -197,8 +200,9 @@ export const userRoutes: readonly ApiRoute[] = [
       const where = "user_edit";
       const data = call.body();
       const user = userParam(call);
-      const dept = "dept" in data ? targetDept(call, data["dept"], where) : user.dept;
+      const dept = "dept" in data ? deptField(data["dept"], where) : user.dept;
       checkUsersAdmin(call, [user.dept, dept], where);
+      if (dept !== user.dept) requireDepartement(call, dept, where);
       const fields = editableFields(data, where);
       checkCasChanges(call, fields, user, where);
       const grants = "roles_string" in data ? grantsFromRolesString(call, data["roles_string"], where) : undefined;
