@@ -20,3 +20,5 @@ export {
 export { ScodocDepartement, type ScodocDepartementArgs } from "./scodoc/departement";
 export { ScodocRole, type ScodocRoleArgs } from "./scodoc/role";
 export { ScodocUser, type ScodocUserArgs, type ScodocGrantArgs } from "./scodoc/user";
+export { DrofusProject, type DrofusProjectArgs, type DrofusDatabaseArgs } from "./drofus/project";
+export { DrofusProjectUser, type DrofusProjectUserArgs, type DrofusRightsArgs, type DrofusRightsLevel } from "./drofus/projectUser";

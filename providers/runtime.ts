@@ -13,6 +13,8 @@ const specs: Record<string, () => AnySpec> = {
   "scodoc:Departement": () => require("./scodoc/departement").departementSpec,
   "scodoc:Role": () => require("./scodoc/role").roleSpec,
   "scodoc:User": () => require("./scodoc/user").userSpec,
+  "drofus:Project": () => require("./drofus/project").projectSpec,
+  "drofus:ProjectUser": () => require("./drofus/projectUser").projectUserSpec,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
