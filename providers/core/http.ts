@@ -11,8 +11,7 @@
  * the server provably did not act on it. RetryHandler retries by method alone
  * and cannot tell a refused connection from one reset after the body was sent.
  */
-import { readFileSync } from "node:fs";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import type { z } from "zod";
 import {
@@ -225,7 +224,7 @@ export class HttpClient {
         if (status === 429) {
           const why =
             retryAfter !== undefined && Date.now() + retryAfter >= deadline
-              ? `the server asked to wait ${Math.ceil(retryAfter / 1000)} s, beyond the ${Math.round(settings.deadlineMs / 1000)} s budget`
+              ? `the server asked to wait ${Math.ceil(retryAfter / 1000)} s, beyond the ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left of the ${Math.round(settings.deadlineMs / 1000)} s budget`
               : `still rate limited after ${attempt + 1} attempts`;
           throw new RateLimited(facts(status, why, "lower maxConcurrency or raise timeoutMs/maxRetries"));
         }
@@ -373,4 +372,3 @@ function debug(app: AppName, method: string, url: string, outcome: string, start
   else appendFileSync(target, `${line}\n`);
 }
 
-export { AccessError };
