@@ -119,6 +119,16 @@ const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 /** The fields a project's JSON shows, hence the ones a create can be seen to have kept. */
 const READABLE = ["name", "number", "description", "ownerId", "active"] as const satisfies readonly Field[];
 
+/**
+ * The fields a create's answer shows with other values than were sent. Rails'
+ * strong parameters drop what a create does not permit, silently, and which
+ * fields dRofus permits there is not documented: these are sent again.
+ */
+function notKept(state: State, input: Input): Set<Field> {
+  const blank = (value: unknown) => (value === "" || value === undefined ? null : value);
+  return new Set(READABLE.filter((f) => input[f] !== undefined && blank(state[f]) !== blank(input[f])));
+}
+
 function fieldsOf(input: Input, only?: ReadonlySet<string>): DrofusProjectFields {
   const fields: Record<string, unknown> = {};
   for (const field of FIELD_NAMES) {
@@ -197,8 +207,7 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     const id = String(made.id);
     let state = toState(made, unreadable);
     ctx.created(id, state);
-    // Strong parameters silently drop what a create does not permit: send again what did not stick.
-    const dropped = new Set(READABLE.filter((f) => input[f] !== undefined && (state[f] ?? null) !== ((input[f] === "" ? null : input[f]) ?? null)));
+    const dropped = notKept(state, input);
     if (dropped.size > 0) state = toState(await client.updateProject(made.id, fieldsOf(input, dropped)), unreadable);
     return { id, state };
   },

@@ -42,9 +42,6 @@ const MODULE_NAMES = Object.keys(MODULES) as Module[];
 const rights = z.object(Object.fromEntries(MODULE_NAMES.map((m) => [m, level.optional()])) as Record<Module, z.ZodOptional<typeof level>>).strict();
 type Rights = z.infer<typeof rights>;
 
-/** The flags besides `superuser`; both are write-only (the API never returns them). */
-const FLAGS = { addonAdmin: "addon_admin", noWebAdminAccess: "no_web_admin_access" } as const;
-
 const inputs = z
   .object({
     projectId: z.number().int().positive(),
@@ -108,9 +105,8 @@ function membershipOf(input: Input, only?: ReadonlySet<string>): DrofusMembershi
   const wanted = (field: string) => !only || only.has(field);
   if (input.rights && wanted("rights")) for (const m of MODULE_NAMES) if (input.rights[m] !== undefined) fields[MODULES[m]] = input.rights[m];
   if (input.superuser !== undefined && wanted("superuser")) fields.superuser = input.superuser;
-  for (const [flag, apiName] of Object.entries(FLAGS) as [keyof typeof FLAGS, (typeof FLAGS)[keyof typeof FLAGS]][]) {
-    if (input[flag] !== undefined && wanted(flag)) fields[apiName] = input[flag];
-  }
+  if (input.addonAdmin !== undefined && wanted("addonAdmin")) fields.addon_admin = input.addonAdmin;
+  if (input.noWebAdminAccess !== undefined && wanted("noWebAdminAccess")) fields.no_web_admin_access = input.noWebAdminAccess;
   return fields;
 }
 

@@ -192,6 +192,19 @@ describe("DrofusProject", () => {
       expect(state.outputs).toMatchObject({ databaseName: "silent-create", active: true });
     });
 
+    it("sends again, with one PATCH, the fields a create's answer shows were dropped", async () => {
+      const id = (await serverState()).nextProjectId;
+      // A server whose create does not permit `no` and `active`: its answer lacks them.
+      const answer = { project: { id, name: "Dropped fields", no: null, description: "Dropped fields project", active: true, owner_id: 5, database_id: "dropped" } };
+      await h.admin.setFaults({ rules: [{ method: "POST", path: "^/projects$", status: 201, body: answer, after: true }] });
+      await h.admin.resetRequests();
+      const { state } = await h.engine.up(KIND, fromTemplate("Dropped fields", "dropped", { number: "D-1", active: false }));
+      expect(state.id).toBe(String(id));
+      expect(state.outputs).toMatchObject({ number: "D-1", active: false });
+      expect((await h.admin.requests()).byRoute).toEqual({ "GET /projects": 1, "POST /projects": 1, "PATCH /projects/:id": 1 });
+      expect(await project(id)).toMatchObject({ no: "D-1", active: false });
+    });
+
     it("takes an update answered 204, reading the project back", async () => {
       const { state } = await h.engine.up(KIND, fromTemplate("Silent update", "silent-update"));
       await h.admin.setFaults({ rules: [{ method: "PATCH", path: "^/projects/\\d+$", status: 204, body: "", after: true }] });
