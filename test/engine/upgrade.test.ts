@@ -18,8 +18,8 @@ let sandbox: Awaited<ReturnType<ReturnType<typeof createScodocSandbox>["start"]>
 let s: EngineStack;
 let nom = "Lovelace";
 const program = async () => {
-  new pkg.ScodocDepartement("rt", { acronym: "RT" });
-  new pkg.ScodocUser("ada", { userName: "ada", nom, roles: [{ role: "Ens", departement: "RT" }] });
+  const rt = new pkg.ScodocDepartement("rt", { acronym: "RT" });
+  new pkg.ScodocUser("ada", { userName: "ada", nom, roles: [{ role: "Ens", departement: rt.acronym }] });
 };
 
 /** Version 2 of the package: the same code, plus a runtime that records every call it serves. */
