@@ -4,8 +4,10 @@
  * Servers and credentials come from the stack config (`scodoc:url`, ...).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { drofus } from "./drofus";
 import { scodoc } from "./scodoc";
 
 const config = new pulumi.Config();
 
 export const scodocOutputs = scodoc(config);
+export const drofusOutputs = drofus();

@@ -254,6 +254,11 @@ export class DrofusClient {
     return res.body.find((u) => u.username === username);
   }
 
+  /** Users whose name or username matches `q`, every user without it. */
+  async users(q?: string): Promise<DrofusUserRecord[]> {
+    return (await this.#send({ method: "GET", path: "/users", query: { q } }, z.array(user))).body;
+  }
+
   // Project users
 
   async projectUser(username: string, projectId: number): Promise<DrofusProjectUserRecord | undefined> {

@@ -4,6 +4,7 @@
 
 const { resolveConnection } = require("../../dist/providers/core/connection");
 const { scodocClient } = require("../../dist/providers/scodoc/client");
+const { drofusClient } = require("../../dist/providers/drofus/client");
 
 function table(title, rows) {
   console.log(`${title}`);
@@ -26,4 +27,19 @@ async function showScodoc(endpoint) {
   table("  users", users.map((u) => ({ login: u.user_name, name: `${u.prenom ?? ""} ${u.nom ?? ""}`.trim(), dept: u.dept ?? "", active: u.active, grants: u.roles_string || "" })));
 }
 
-module.exports = { showScodoc, table };
+async function showDrofus(endpoint) {
+  const client = drofusClient(resolveConnection("drofus", endpoint));
+  const projects = await client.projects();
+  console.log(`dRofus (${endpoint.url})`);
+  table("  projects", projects.map((p) => ({ id: p.id, name: p.name, no: p.no ?? "", database: p.database_id ?? "", active: p.active })));
+  const members = [];
+  for (const user of await client.users()) {
+    for (const p of projects) {
+      const m = await client.projectUser(user.username, p.id);
+      if (m) members.push({ project: p.id, username: user.username, name: `${user.first_name ?? ""} ${user.last_name ?? ""}`.trim(), superuser: m.superuser ?? false });
+    }
+  }
+  table("  project members", members);
+}
+
+module.exports = { showScodoc, showDrofus, table };
