@@ -44,7 +44,8 @@ export const departementSpec: ResourceSpec<Input, State, ScodocClient> = {
   },
 
   async read({ client }, id) {
-    const d = await client.departement(id);
+    // Refresh: one list of departements serves every departement of the process.
+    const d = await client.departementForRefresh(id);
     return d && toState(d);
   },
 

@@ -67,7 +67,8 @@ export const roleSpec: ResourceSpec<Input, State, ScodocClient> = {
   },
 
   async read(ctx, id, previous) {
-    const r = await roleById(ctx, id, previous.name);
+    // Refresh: one list of roles serves every role of the process; a role the list lacks is looked up alone.
+    const r = (await ctx.client.roleForRefresh(Number(id))) ?? (await roleById(ctx, id, previous.name));
     return r && toState(r);
   },
 

@@ -155,7 +155,8 @@ export const userSpec: ResourceSpec<Input, State, ScodocClient> = {
   },
 
   async read({ client }, id) {
-    const user = await client.user(Number(id));
+    // Refresh: one list of users serves every user of the process (see ScodocClient.userForRefresh).
+    const user = await client.userForRefresh(Number(id));
     return user && toState(user);
   },
 
