@@ -23,5 +23,10 @@ pulumi.runtime.setMocks(
 );
 const pkg = require("pulumi-access-as-code");
 const samples = JSON.parse(process.argv[2]);
-for (const [className, args] of Object.entries(samples)) new pkg[className](`sample-${className}`, args);
+// `"*"` stands for every resource class the package exports.
+const classes = Object.entries(pkg).filter(([, value]) => typeof value === "function" && value.prototype instanceof pulumi.dynamic.Resource);
+for (const [className, Class] of classes) {
+  const args = samples[className] ?? samples["*"];
+  if (args) new Class(`sample-${className}`, args);
+}
 setTimeout(() => process.stdout.write(JSON.stringify(texts)), 500);
