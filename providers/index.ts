@@ -1,6 +1,8 @@
 /**
  * pulumi-access-as-code: Pulumi resources for the access configuration of
  * ScoDoc 9, Fess, dRofus and Scenari.
+ *
+ * @module pulumi-access-as-code
  */
 export type { ConnectionArgs } from "./core/connection";
 export {

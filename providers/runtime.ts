@@ -2,6 +2,8 @@
  * The one module the serialized provider loads, by package name, at run
  * time: `require("pulumi-access-as-code/runtime").dispatch(kind, method, args)`.
  * Kinds are stable names stored in users' states: never rename or remove one.
+ *
+ * @module pulumi-access-as-code/runtime
  */
 import { setStackConfig, type StackConfig } from "./core/connection";
 import { providerMethods, type AnySpec } from "./core/spec";
@@ -44,6 +46,14 @@ export function kinds(): string[] {
  */
 const METHODS = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
 
+/**
+ * Run one provider method for one resource kind: what the serialized shim
+ * stored in each resource's state calls.
+ *
+ * @param kind - the resource kind, e.g. `scodoc:User`
+ * @param index - the method's position in the append-only method list
+ * @param args - the arguments the Pulumi engine passed to the method
+ */
 export async function dispatch(kind: string, index: number, args: unknown[]): Promise<unknown> {
   const method = METHODS[index];
   if (method === "configure") {

@@ -1,3 +1,9 @@
+/**
+ * Local servers that behave like ScoDoc, Fess, dRofus and Scenari, for tests,
+ * demos and trying a stack without the real applications.
+ *
+ * @module pulumi-access-as-code/sandbox
+ */
 import { join } from "node:path";
 import { SandboxAdmin } from "./core/admin";
 import type { FaultConfig } from "./core/faults";
@@ -11,6 +17,7 @@ export type { FaultConfig, FaultRule } from "./core/faults";
 export type { LoggedRequest, RequestCounts } from "./core/requestLog";
 export { sandboxFactories, type AppName } from "./apps";
 
+/** Which sandboxes {@link startSandboxes} starts, and how. */
 export interface StartOptions {
   /** Which applications; default every one that has a sandbox. */
   readonly apps?: readonly AppName[];
@@ -20,15 +27,23 @@ export interface StartOptions {
   readonly persistDir?: string;
 }
 
+/** One started sandbox. */
 export interface RunningSandbox {
+  /** The server itself, in this process. */
   readonly sandbox: Sandbox<unknown>;
+  /** Its URL and seeded credentials, for a stack's config. */
   readonly endpoint: SandboxEndpoint;
+  /** A client of its out-of-band channel. */
   readonly admin: SandboxAdmin;
 }
 
+/** The sandboxes {@link startSandboxes} started. */
 export interface RunningSandboxes {
+  /** Each started sandbox, by application. */
   readonly apps: Partial<Record<AppName, RunningSandbox>>;
+  /** One application's sandbox; throws when it was not started. */
   get(app: AppName): RunningSandbox;
+  /** Stop every sandbox. */
   stop(): Promise<void>;
 }
 

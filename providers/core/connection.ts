@@ -15,7 +15,9 @@ import { registerSecret } from "./secrets";
 export interface ConnectionArgs {
   /** The server's root URL (ScoDoc, Fess, dRofus) or Scenari's chain portlet URL. */
   url?: string;
+  /** The account to log in with (ScoDoc, dRofus, Scenari). */
   username?: string;
+  /** That account's password; stored as a secret. */
   password?: string;
   /** Fess access token. */
   token?: string;
@@ -23,8 +25,11 @@ export interface ConnectionArgs {
   caCert?: string;
   /** Skip TLS verification; only for test servers. */
   insecure?: boolean;
+  /** Per-request timeout in milliseconds (default 30000). */
   timeoutMs?: number;
+  /** How many times a failed request may be retried (default 5). */
   maxRetries?: number;
+  /** Connections open at once to this server (default 8). */
   maxConcurrency?: number;
 }
 

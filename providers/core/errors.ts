@@ -10,28 +10,41 @@
  */
 import { scrub } from "./secrets";
 
+/** The applications the package manages. */
 export type AppName = "scodoc" | "fess" | "drofus" | "scenari";
 
+/** What an error knows about the failed request. */
 export interface RequestFacts {
+  /** The application the request was for. */
   readonly app: AppName;
+  /** The HTTP method; empty when nothing was sent. */
   readonly method: string;
   /** The path and query as sent, without the origin. */
   readonly path: string;
   /** 0 when no HTTP answer was received. */
   readonly status: number;
+  /** What the server said, or what went wrong. */
   readonly serverMessage?: string;
+  /** What the user can do about it. */
   readonly hint?: string;
 }
 
 /** The base of every error the package raises about a server or its configuration. */
 export class AccessError extends Error {
+  /** The application concerned: `"scodoc"`, `"fess"`, `"drofus"` or `"scenari"`. */
   readonly app: AppName;
+  /** The HTTP method of the failed request; empty when nothing was sent. */
   readonly method: string;
+  /** The path and query of the failed request, without the origin, credentials masked; empty when nothing was sent. */
   readonly path: string;
+  /** The HTTP status; 0 when no HTTP answer was received. */
   readonly status: number;
+  /** What the server said (credentials masked), or what went wrong. */
   readonly serverMessage: string | undefined;
+  /** What the user can do about it, when the package knows. */
   readonly hint: string | undefined;
 
+  /** @internal Errors are raised by the package, not built by its users. */
   constructor(facts: RequestFacts, options?: { cause?: unknown }) {
     super(formatMessage(facts), options);
     this.name = new.target.name;
@@ -53,13 +66,20 @@ export class AccessError extends Error {
   }
 }
 
+/** HTTP 400 or 422: the server refused the request's content. */
 export class BadRequest extends AccessError {}
+/** HTTP 401: the credentials were refused. */
 export class Unauthorized extends AccessError {}
+/** HTTP 403: the account lacks a permission. */
 export class Forbidden extends AccessError {}
+/** HTTP 404. */
 export class NotFound extends AccessError {}
+/** HTTP 409: the request collides with the server's state. */
 export class Conflict extends AccessError {}
+/** HTTP 429, still refused when the retries ran out. */
 export class RateLimited extends AccessError {}
 
+/** HTTP 5xx: the server failed (502, 503 and 504 only once the retries ran out). */
 export class ServerError extends AccessError {
   override get ambiguous(): boolean {
     // A 502 or 504 means a gateway stopped waiting, not that the application did nothing.
@@ -74,6 +94,7 @@ export class InvalidResponse extends AccessError {}
 export class ConnectionFailed extends AccessError {
   readonly #sent: boolean;
 
+  /** @internal */
   constructor(facts: RequestFacts, sent: boolean, options?: { cause?: unknown }) {
     super(facts, options);
     this.#sent = sent;
@@ -86,6 +107,7 @@ export class ConnectionFailed extends AccessError {
 
 /** Missing or unusable settings (no URL, no credentials): nothing was sent. */
 export class ConfigurationError extends AccessError {
+  /** @internal */
   constructor(app: AppName, message: string, hint?: string) {
     super({ app, method: "", path: "", status: 0, serverMessage: message, ...(hint ? { hint } : {}) });
   }
@@ -97,6 +119,7 @@ export class ConfigurationError extends AccessError {
  * that already exists without `adopt`...
  */
 export class InvalidInput extends AccessError {
+  /** @internal */
   constructor(app: AppName, message: string, hint?: string) {
     super({ app, method: "", path: "", status: 0, serverMessage: message, ...(hint ? { hint } : {}) });
   }

@@ -259,20 +259,25 @@ export type DrofusDatabaseArgs =
       newFromTemplate: pulumi.Input<string>;
       /** The new database's name: what users type in the client's "Database" login field. */
       name: pulumi.Input<string>;
+      /** Not with `newFromTemplate`. */
       existing?: never;
     }
   | {
       /** An existing database's name: the project is added to it. */
       existing: pulumi.Input<string>;
+      /** Not with `existing`. */
       newFromTemplate?: never;
+      /** Not with `existing`: the database is named already. */
       name?: never;
     };
 
+/** The inputs of a {@link DrofusProject}. */
 export interface DrofusProjectArgs {
   /** The project's name. A rename is an update: the id is dRofus's number. */
   name: pulumi.Input<string>;
   /** The project number (dRofus's `no`), e.g. `"01"`; null clears it. */
   number?: pulumi.Input<string | null>;
+  /** The project's description; dRofus refuses to create a project without one. */
   description: pulumi.Input<string>;
   /**
    * The builder or company. Write-only: the API never returns it, so it is
@@ -310,12 +315,19 @@ export interface DrofusProjectArgs {
  * class cannot declare an output property of that name (TypeScript reserves it).
  */
 export class DrofusProject extends AccessResource {
+  /** The project's name. */
   declare public readonly name: pulumi.Output<string>;
+  /** The project number (dRofus's `no`), or null. */
   declare public readonly number: pulumi.Output<string | null>;
+  /** The project's description. */
   declare public readonly description: pulumi.Output<string | null>;
+  /** The owner (customer) the project belongs to. */
   declare public readonly ownerId: pulumi.Output<number>;
+  /** The project type's id, as last applied (write-only on the server). */
   declare public readonly projectTypeId: pulumi.Output<number>;
+  /** Whether the project is active. */
   declare public readonly active: pulumi.Output<boolean>;
+  /** What delete does to the project. */
   declare public readonly deletionPolicy: pulumi.Output<"deactivate" | "delete">;
   /** dRofus's numeric id, for `DrofusProjectUser.projectId`. */
   declare public readonly projectId: pulumi.Output<number>;

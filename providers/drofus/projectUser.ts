@@ -16,6 +16,7 @@ import {
 
 /** dRofus numbers access in reverse: 1 is the most, 4 none at all. */
 const LEVELS: Readonly<Record<string, RightsLevel>> = { full: 1, limited: 2, read: 3, none: 4 };
+/** A rights level as dRofus stores it: 1 Full, 2 Limited, 3 Read, 4 None. */
 export type RightsLevel = 1 | 2 | 3 | 4;
 const LEVEL_HELP = "must be 1 (Full), 2 (Limited), 3 (Read) or 4 (None), or one of those names";
 
@@ -250,6 +251,7 @@ export interface DrofusRightsArgs {
   room?: pulumi.Input<DrofusRightsLevel>;
   /** Items / item specification. */
   equipment?: pulumi.Input<DrofusRightsLevel>;
+  /** Tender. */
   tender?: pulumi.Input<DrofusRightsLevel>;
   /** Probably Existing Items (the reference is unsure). */
   consignation?: pulumi.Input<DrofusRightsLevel>;
@@ -259,6 +261,7 @@ export interface DrofusRightsArgs {
   modelstore?: pulumi.Input<DrofusRightsLevel>;
 }
 
+/** The inputs of a {@link DrofusProjectUser}. Inputs left undefined are not managed. */
 export interface DrofusProjectUserArgs {
   /** The project's numeric id, e.g. a DrofusProject's `projectId`. A change replaces the membership. */
   projectId: pulumi.Input<number>;
@@ -270,7 +273,9 @@ export interface DrofusProjectUserArgs {
    * compared without case): a difference fails, naming the fields.
    */
   firstName?: pulumi.Input<string>;
+  /** The user's last name; see `firstName`. */
   lastName?: pulumi.Input<string>;
+  /** The user's email address; see `firstName`. */
   email?: pulumi.Input<string>;
   /**
    * Per-module rights. Write-only: the API never returns them, so they are
@@ -297,14 +302,23 @@ export interface DrofusProjectUserArgs {
  * the user from the project only: the user stays on the server.
  */
 export class DrofusProjectUser extends AccessResource {
+  /** The project's numeric id. */
   declare public readonly projectId: pulumi.Output<number>;
+  /** The dRofus login. */
   declare public readonly username: pulumi.Output<string>;
+  /** The user's first name as the server holds it. */
   declare public readonly firstName: pulumi.Output<string | null>;
+  /** The user's last name as the server holds it. */
   declare public readonly lastName: pulumi.Output<string | null>;
+  /** The user's email address as the server holds it. */
   declare public readonly email: pulumi.Output<string | null>;
+  /** The rights as last applied, one number per managed module (write-only on the server); null when not managed. */
   declare public readonly rights: pulumi.Output<{ [M in keyof DrofusRightsArgs]: RightsLevel } | null>;
+  /** Whether the user administers the project, as the server reports it. */
   declare public readonly superuser: pulumi.Output<boolean | null>;
+  /** Whether the user is a BIM administrator, as last applied; null when not managed. */
   declare public readonly addonAdmin: pulumi.Output<boolean | null>;
+  /** Whether a superuser is denied the admin site, as last applied; null when not managed. */
   declare public readonly noWebAdminAccess: pulumi.Output<boolean | null>;
 
   constructor(name: string, args: DrofusProjectUserArgs, opts?: pulumi.CustomResourceOptions) {

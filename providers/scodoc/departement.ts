@@ -73,6 +73,7 @@ export const departementSpec: ResourceSpec<Input, State, ScodocClient> = {
   },
 };
 
+/** The inputs of a {@link ScodocDepartement}. */
 export interface ScodocDepartementArgs {
   /** The departement's acronym (`RT`, `GEII`): at most 31 letters, digits, `_ @ \ - .`. ScoDoc never renames one, so a change replaces the departement. */
   acronym: pulumi.Input<string>;
@@ -96,11 +97,15 @@ export interface ScodocDepartementArgs {
  * Delete: refused while the departement holds students unless `forceDestroy`.
  */
 export class ScodocDepartement extends AccessResource {
+  /** The departement's acronym, as ScoDoc holds it. */
   declare public readonly acronym: pulumi.Output<string>;
+  /** Whether ScoDoc's home page shows the departement. */
   declare public readonly visible: pulumi.Output<boolean>;
+  /** Whether delete may erase a departement that holds students. */
   declare public readonly forceDestroy: pulumi.Output<boolean>;
   /** ScoDoc's numeric id. */
   declare public readonly deptId: pulumi.Output<number>;
+  /** When ScoDoc created the departement (ISO 8601), if it says. */
   declare public readonly dateCreation: pulumi.Output<string | null>;
 
   constructor(name: string, args: ScodocDepartementArgs, opts?: pulumi.CustomResourceOptions) {

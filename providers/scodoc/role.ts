@@ -94,6 +94,7 @@ export const roleSpec: ResourceSpec<Input, State, ScodocClient> = {
   },
 };
 
+/** The inputs of a {@link ScodocRole}. */
 export interface ScodocRoleArgs {
   /** Letters and digits only (ScoDoc writes grants as `Role_DEPT`). A rename keeps the role's id and every user's grants. */
   name: pulumi.Input<string>;
@@ -105,6 +106,7 @@ export interface ScodocRoleArgs {
   permissions?: pulumi.Input<pulumi.Input<string>[]>;
   /** Take over an existing role with this name instead of failing. */
   adopt?: pulumi.Input<boolean>;
+  /** The server and credentials, when not the stack's `scodoc:*` configuration. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -113,8 +115,11 @@ export interface ScodocRoleArgs {
  * Id: ScoDoc's numeric role id. Delete removes the role and, in ScoDoc, every grant of it.
  */
 export class ScodocRole extends AccessResource {
+  /** The role's name. */
   declare public readonly name: pulumi.Output<string>;
+  /** The role's permissions as the server holds them, sorted. */
   declare public readonly permissions: pulumi.Output<string[]>;
+  /** ScoDoc's numeric role id, which a rename keeps. */
   declare public readonly roleId: pulumi.Output<number>;
 
   constructor(name: string, args: ScodocRoleArgs, opts?: pulumi.CustomResourceOptions) {

@@ -186,6 +186,7 @@ export const userSpec: ResourceSpec<Input, State, ScodocClient> = {
   },
 };
 
+/** One role grant of a {@link ScodocUser}: a role in one departement, or in all of them. */
 export interface ScodocGrantArgs {
   /** The role's name, or a ScodocRole's `name` output. */
   role: pulumi.Input<string>;
@@ -193,11 +194,15 @@ export interface ScodocGrantArgs {
   departement?: pulumi.Input<string>;
 }
 
+/** The inputs of a {@link ScodocUser}. Inputs left undefined are not managed: the server keeps its value. */
 export interface ScodocUserArgs {
   /** The login: letters, digits, `@ \ - _ .`, at most 64. ScoDoc never renames a user, so a change replaces it. */
   userName: pulumi.Input<string>;
+  /** Family name. */
   nom?: pulumi.Input<string>;
+  /** Given name. */
   prenom?: pulumi.Input<string>;
+  /** Contact email address. */
   email?: pulumi.Input<string>;
   /** Home departement acronym, or null for none. */
   dept?: pulumi.Input<string | null>;
@@ -205,10 +210,15 @@ export interface ScodocUserArgs {
   active?: pulumi.Input<boolean>;
   /** ISO date after which the account closes, or null. */
   dateExpiration?: pulumi.Input<string | null>;
+  /** The user's identifier in the CAS single sign-on server, or null. */
   casId?: pulumi.Input<string | null>;
+  /** Whether the user may log in through CAS. */
   casAllowLogin?: pulumi.Input<boolean>;
+  /** Whether the user may also log in with a ScoDoc password when CAS is enabled. */
   casAllowScodocLogin?: pulumi.Input<boolean>;
+  /** The institution's email address for the user, or null. */
   emailInstitutionnel?: pulumi.Input<string | null>;
+  /** The user's identifier in the timetable (emploi du temps) software, or null. */
   edtId?: pulumi.Input<string | null>;
   /**
    * Write-only and always secret: never stored in the state or outputs (a
@@ -228,16 +238,30 @@ export interface ScodocUserArgs {
   deletionPolicy?: pulumi.Input<"deactivate" | "retain">;
   /** Take over an existing user with this login instead of failing. */
   adopt?: pulumi.Input<boolean>;
+  /** The server and credentials, when not the stack's `scodoc:*` configuration. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /** A ScoDoc user and its role grants. Id: ScoDoc's numeric user id. */
 export class ScodocUser extends AccessResource {
+  /** The login. */
   declare public readonly userName: pulumi.Output<string>;
+  /** ScoDoc's numeric user id. */
   declare public readonly userId: pulumi.Output<number>;
-  declare public readonly roles: pulumi.Output<{ role: string; departement?: string }[]>;
+  /** The user's grants as the server holds them. */
+  declare public readonly roles: pulumi.Output<
+    {
+      /** The role's name. */
+      role: string;
+      /** The departement's acronym; absent for a grant in every departement. */
+      departement?: string;
+    }[]
+  >;
+  /** Whether the account is active. */
   declare public readonly active: pulumi.Output<boolean>;
+  /** The home departement's acronym, or null. */
   declare public readonly dept: pulumi.Output<string | null>;
+  /** What delete does to the user. */
   declare public readonly deletionPolicy: pulumi.Output<"deactivate" | "retain">;
 
   constructor(name: string, args: ScodocUserArgs, opts?: pulumi.CustomResourceOptions) {

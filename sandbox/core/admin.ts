@@ -14,10 +14,12 @@ export class SandboxAdmin {
     this.#root = root.replace(/\/$/, "");
   }
 
+  /** The application's whole state. */
   state<S>(): Promise<S> {
     return this.#call<S>("GET", "state");
   }
 
+  /** Replace the application's whole state. */
   async setState<S>(state: S): Promise<void> {
     await this.#call("PUT", "state", state);
   }
@@ -30,26 +32,37 @@ export class SandboxAdmin {
     return state;
   }
 
+  /** Run one of the application's named out-of-band operations (e.g. `addStudents`) and return its result. */
   op<T = unknown>(name: string, body: unknown = {}): Promise<T> {
     return this.#call<T>("POST", `op/${name}`, body);
   }
 
-  requests(): Promise<RequestCounts & { entries: LoggedRequest[] }> {
+  /** The request counters and the recent requests. */
+  requests(): Promise<
+    RequestCounts & {
+      /** The recent requests, oldest first. */
+      entries: LoggedRequest[];
+    }
+  > {
     return this.#call("GET", "requests");
   }
 
+  /** Zero the request counters and empty the log. */
   async resetRequests(): Promise<void> {
     await this.#call("POST", "requests/reset");
   }
 
+  /** Inject these faults from now on, replacing the previous ones. */
   async setFaults(config: FaultConfig): Promise<void> {
     await this.#call("PUT", "faults", config);
   }
 
+  /** Stop injecting faults. */
   async clearFaults(): Promise<void> {
     await this.#call("PUT", "faults", {});
   }
 
+  /** Back to the seeded state, counters and faults cleared. */
   async reset(): Promise<void> {
     await this.#call("POST", "reset");
   }

@@ -5,6 +5,7 @@
 
 /** A targeted fault: the next `times` requests matching `method` and `path` fail. */
 export interface FaultRule {
+  /** The HTTP method to match; default any. */
   readonly method?: string;
   /** A regular expression tested against the path (without the query string). */
   readonly path: string;
@@ -17,12 +18,15 @@ export interface FaultRule {
    * the client cannot know it: the ambiguous failure a create must survive.
    */
   readonly after?: boolean;
+  /** The `Retry-After` header to send with the status. */
   readonly retryAfterSeconds?: number;
+  /** The answer's body. */
   readonly body?: unknown;
   /** How many matching requests fail; default 1. */
   readonly times?: number;
 }
 
+/** Faults to inject into a sandbox's answers. */
 export interface FaultConfig {
   /** Added before every answer. */
   readonly latencyMs?: number;
@@ -30,14 +34,22 @@ export interface FaultConfig {
   readonly jitterMs?: number;
   /** Fraction of requests answered with `errorStatus` before reaching the application. */
   readonly errorRate?: number;
+  /** The status of those answers; default 503. */
   readonly errorStatus?: number;
   /** Fraction of requests answered 429 with `Retry-After`. */
   readonly rateLimitedRate?: number;
+  /** The `Retry-After` those 429 answers carry; default 1. */
   readonly retryAfterSeconds?: number;
   /** Fraction of requests whose connection is dropped before the application sees them. */
   readonly resetRate?: number;
   /** A token bucket: beyond it, 429 with a `Retry-After` that says when a token is back. */
-  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  readonly rateLimit?: {
+    /** Tokens added per second. */
+    readonly perSecond: number;
+    /** The bucket's size. */
+    readonly burst: number;
+  };
+  /** Targeted faults. */
   readonly rules?: readonly FaultRule[];
   /** Seed of the random draws, so a failing chaos run can be replayed. */
   readonly seed?: number;

@@ -1,21 +1,30 @@
 /** One request as the sandbox saw it; admin-channel requests are not recorded. */
 export interface LoggedRequest {
+  /** When it arrived, in milliseconds since the epoch. */
   readonly at: number;
+  /** The HTTP method. */
   readonly method: string;
+  /** The path, without the query string. */
   readonly path: string;
+  /** The query string with its `?`, or empty. */
   readonly query: string;
   /** The matched route pattern, e.g. `POST /ScoDoc/api/user/:uid/edit`, or the raw path. */
   readonly route: string;
+  /** The status answered. */
   readonly status: number;
   /** Set when fault injection answered instead of the application. */
   readonly fault?: string;
 }
 
+/** How many requests a sandbox received since its last reset. */
 export interface RequestCounts {
+  /** Every request. */
   readonly total: number;
   /** Requests other than GET and HEAD, whether or not they succeeded. */
   readonly writes: number;
+  /** Requests that fault injection answered. */
   readonly faults: number;
+  /** Requests per matched route pattern. */
   readonly byRoute: Record<string, number>;
 }
 

@@ -8,16 +8,21 @@ import { BadBody, type Reply, type RequestContext, type Router } from "./router"
 
 /** The seeded administrator of a sandbox. Fess gives a token instead of a password. */
 export interface Credentials {
+  /** The administrator's login. */
   readonly username: string;
+  /** The administrator's password (random unless given). */
   readonly password: string;
+  /** Fess's access token. */
   readonly token?: string;
 }
 
 /** What one application contributes; everything else is shared by every sandbox. */
 export interface SandboxDefinition<S> {
+  /** The application's name, e.g. `scodoc`. */
   readonly app: string;
   /** A fresh state holding the application's seeded objects. Plain JSON only, so it can be persisted and edited. */
   seed(credentials: Credentials): S;
+  /** The application's routes. */
   readonly router: Router<S>;
   /** The answer for a path no route knows (each application has its own). */
   notFound(ctx: RequestContext, allowed: readonly string[]): Reply;
@@ -29,12 +34,17 @@ export interface SandboxDefinition<S> {
   readonly clientPath?: string;
 }
 
+/** How to start a sandbox. */
 export interface SandboxOptions {
+  /** The port to listen on; default a free one. */
   readonly port?: number;
+  /** The address to listen on; default `127.0.0.1`. */
   readonly host?: string;
   /** Load the state from this JSON file when it exists, and keep it written there. */
   readonly persistPath?: string;
+  /** Faults applied from the start. */
   readonly faults?: FaultConfig;
+  /** The seeded administrator's credentials; default `admin` and a random password. */
   readonly credentials?: Partial<Credentials>;
 }
 
@@ -46,9 +56,13 @@ const ADMIN_PREFIX = "/__sandbox/";
  * `/__sandbox/` for tests that need to change the server behind a client's back.
  */
 export class Sandbox<S> {
+  /** Every request the application received, with counters. */
   readonly log = new RequestLog();
+  /** The faults currently injected. */
   readonly faults = new Faults();
+  /** The seeded administrator's credentials. */
   readonly credentials: Credentials;
+  /** The application's state: plain JSON, which tests may read and change. */
   state: S;
   #server: Server | undefined;
   #url = "";
@@ -68,6 +82,7 @@ export class Sandbox<S> {
     if (options.faults) this.faults.configure(options.faults);
   }
 
+  /** The application's name, e.g. `scodoc`. */
   get app(): string {
     return this.#definition.app;
   }
@@ -82,6 +97,7 @@ export class Sandbox<S> {
     return this.#url + (this.#definition.clientPath ?? "");
   }
 
+  /** Listen, and resolve once the URLs are known. */
   async start(): Promise<this> {
     const server = createServer((req, res) => void this.#serve(req, res));
     server.keepAliveTimeout = 30_000;
@@ -95,6 +111,7 @@ export class Sandbox<S> {
     return this;
   }
 
+  /** Write the state if persisted, close every connection and stop listening. */
   async stop(): Promise<void> {
     this.#flush();
     const server = this.#server;
@@ -272,13 +289,19 @@ function send(res: ServerResponse, reply: Reply): void {
 
 /** How a client reaches a running sandbox: the line the launcher prints. */
 export interface SandboxEndpoint {
+  /** The application's name, e.g. `scodoc`. */
   readonly app: string;
+  /** The URL to configure a client with (`scodoc:url`, ...). */
   readonly url: string;
+  /** The administrator's login, for applications with password logins. */
   readonly username?: string;
+  /** The administrator's password. */
   readonly password?: string;
+  /** Fess's access token. */
   readonly token?: string;
 }
 
+/** What a client needs to reach a running sandbox. */
 export function endpointOf(sandbox: Sandbox<unknown>): SandboxEndpoint {
   const { username, password, token } = sandbox.credentials;
   return token !== undefined
