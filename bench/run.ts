@@ -1,0 +1,231 @@
+/**
+ * `npm run bench [-- --n 500 --latency 20]`: `pulumi up`, an unchanged
+ * preview and a refresh of a stack of N ScoDoc users (two grants and a
+ * password each) plus its roles and departements, against local sandboxes
+ * that answer every request after `--latency` ms, at the engine's default
+ * parallelism. Every figure is printed against a floor measured in the same
+ * run: the minimal request set of the same declaration, sent by a plain
+ * undici script at the same concurrency (bench/floor.ts). Results go to
+ * bench/results/*.json. Not part of `npm test`: it measures, it asserts nothing.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { scodocDeclaration } from "./declaration";
+import { scodocFloor } from "./floor";
+
+/** The repository root: the nearest folder up whose package.json is this package's (the bench runs compiled, from .tmp/). */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-access-as-code") return dir;
+    if (dirname(dir) === dir) throw new Error("bench: cannot find the repository root");
+  }
+}
+const ROOT = findRoot(__dirname);
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { ensurePulumi, pulumiEnv } = require(join(ROOT, "scripts/ensure-pulumi.js")) as {
+  ensurePulumi(): { binDir: string; version: string };
+  pulumiEnv(extra?: Record<string, string>): Record<string, string>;
+};
+const { startSandboxes } = require(join(ROOT, "dist/sandbox")) as typeof import("../sandbox/index");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function arg(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value < 0) throw new Error(`bench: --${name} must be a number`);
+  return value;
+}
+
+interface Run {
+  wallMs: number;
+  /** Peak resident memory of the dynamic-provider process, from the kernel's high-water mark. */
+  providerPeakRssMb: number | undefined;
+}
+
+/** Descendants of `root` whose command line names the dynamic provider. */
+function providerPids(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses: the ppid is the 2nd field after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
+    return false;
+  };
+  return [...parent.keys()].filter((pid) => {
+    if (!isDescendant(pid)) return false;
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider");
+    } catch {
+      return false;
+    }
+  });
+}
+
+function peakRssKb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run the CLI, its output to a log file; sample the provider's memory while it runs. */
+function pulumi(cwd: string, env: Record<string, string>, args: string[], log: string, input?: string): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const out = createWriteStream(log, { flags: "a" });
+    out.write(`\n$ pulumi ${args.join(" ")}\n`);
+    const child: ChildProcess = spawn("pulumi", args, { cwd, env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (input !== undefined) child.stdin?.end(input);
+    child.stdout?.pipe(out, { end: false });
+    child.stderr?.pipe(out, { end: false });
+    let peak: number | undefined;
+    const sample = () => {
+      if (!child.pid) return;
+      for (const pid of providerPids(child.pid)) {
+        const kb = peakRssKb(pid);
+        if (kb !== undefined) peak = Math.max(peak ?? 0, kb);
+      }
+    };
+    const timer = setInterval(sample, 200);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      const wallMs = performance.now() - started;
+      out.end();
+      if (code !== 0) reject(new Error(`pulumi ${args.join(" ")} exited with ${code}; see ${log}`));
+      else resolvePromise({ wallMs, providerPeakRssMb: peak === undefined ? undefined : Math.round(peak / 102.4) / 10 });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const n = arg("n", 500);
+  const latencyMs = arg("latency", 20);
+  const cli = ensurePulumi();
+  // The engine's default: 4 × GOMAXPROCS (pulumi/pkg/cmd/pulumi/operations/up.go); the floor uses the same.
+  const parallelism = 4 * availableParallelism();
+  const decl = scodocDeclaration(n);
+  const resources = decl.departements.length + decl.roles.length + decl.users.length;
+  const faults = { latencyMs };
+  console.log(`bench: ${n} ScoDoc users, ${decl.roles.length} roles, ${decl.departements.length} departements (${resources} resources); ${latencyMs} ms per request; concurrency ${parallelism}; Pulumi ${cli.version}`);
+
+  // The floor, on sandboxes of its own so the stack starts from the same fresh server.
+  const floorBoxes = await startSandboxes({ apps: ["scodoc"], faults });
+  let floor;
+  try {
+    const scodoc = floorBoxes.get("scodoc");
+    floor = await scodocFloor(scodoc.endpoint.url, scodoc.endpoint.username ?? "", scodoc.endpoint.password ?? "", decl, parallelism);
+    const served = (await scodoc.admin.requests()).total;
+    if (served !== floor.requests) throw new Error(`bench: the floor sent ${floor.requests} requests but the sandbox saw ${served}`);
+  } finally {
+    await floorBoxes.stop();
+  }
+
+  const boxes = await startSandboxes({ apps: ["scodoc"], faults });
+  const stamp = `${new Date().toISOString().replace(/[:.]/g, "-")}-n${n}`;
+  const work = join(ROOT, ".tmp", "bench", stamp);
+  const backend = join(work, "state");
+  mkdirSync(backend, { recursive: true });
+  const log = join(work, "pulumi.log");
+  try {
+    const scodoc = boxes.get("scodoc");
+    writeFileSync(join(work, "Pulumi.yaml"), "name: access-bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+    writeFileSync(join(work, "index.js"), `require(${JSON.stringify(resolve(__dirname, "stack.js"))});\n`);
+    const env = pulumiEnv({ PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "access-bench" });
+    const run = (args: string[], input?: string) => pulumi(work, env, args, log, input);
+    await run(["stack", "init", "bench"]);
+    await run(["config", "set", "n", String(n)]);
+    await run(["config", "set", "scodoc:url", scodoc.endpoint.url]);
+    await run(["config", "set", "scodoc:username", scodoc.endpoint.username ?? ""]);
+    await run(["config", "set", "--secret", "scodoc:password"], scodoc.endpoint.password ?? "");
+
+    await scodoc.admin.resetRequests();
+    // --skip-preview: the floor has no preview either; the preview is measured on its own below.
+    const up = await run(["up", "--yes", "--skip-preview", "--non-interactive"]);
+    const upRequests = (await scodoc.admin.requests()).total;
+
+    await scodoc.admin.resetRequests();
+    const preview = await run(["preview", "--expect-no-changes", "--non-interactive"]);
+    const previewRequests = (await scodoc.admin.requests()).total;
+
+    await scodoc.admin.resetRequests();
+    const refresh = await run(["refresh", "--yes", "--skip-preview", "--non-interactive"]);
+    const refreshCounts = await scodoc.admin.requests();
+
+    const exported = join(work, "export.json");
+    await run(["stack", "export", "--file", exported]);
+    const deployment = JSON.parse(readFileSync(exported, "utf8")) as { deployment: { resources?: { type: string; inputs?: Record<string, unknown> }[] } };
+    const ours = (deployment.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    // The stored text itself, as the engine keeps it in inputs and outputs (JSON escaping not counted).
+    const providerBytes = ours.map((r) => Buffer.byteLength(String(r.inputs?.__provider ?? "")));
+    const stateBytes = Buffer.byteLength(readFileSync(exported, "utf8"));
+
+    // The server must hold what was declared, or the timings mean nothing.
+    const st = await scodoc.admin.state<{ users: { user_name: string }[] }>();
+    const missing = decl.users.filter((u) => !st.users.some((x) => x.user_name === u.userName));
+    if (ours.length !== resources || missing.length > 0) throw new Error(`bench: ${ours.length}/${resources} resources in state, ${missing.length} users missing`);
+
+    const minimalPerResource = floor.requests / resources;
+    const result = {
+      app: "scodoc",
+      n,
+      resources,
+      latencyMs,
+      concurrency: parallelism,
+      pulumiVersion: cli.version,
+      node: process.version,
+      cpus: availableParallelism(),
+      up: { wallMs: Math.round(up.wallMs), requests: upRequests, requestsPerResource: upRequests / resources, providerPeakRssMb: up.providerPeakRssMb },
+      floor: { wallMs: Math.round(floor.wallMs), requests: floor.requests, requestsPerResource: minimalPerResource },
+      upVsFloor: up.wallMs / floor.wallMs,
+      requestsVsMinimal: upRequests / floor.requests,
+      preview: { wallMs: Math.round(preview.wallMs), requests: previewRequests },
+      refresh: { wallMs: Math.round(refresh.wallMs), requests: refreshCounts.total, byRoute: refreshCounts.byRoute, providerPeakRssMb: refresh.providerPeakRssMb },
+      state: { bytes: stateBytes, bytesPerResource: Math.round(stateBytes / resources), providerBytesMax: Math.max(...providerBytes), providerBytesMean: Math.round(providerBytes.reduce((a, b) => a + b, 0) / providerBytes.length) },
+    };
+    const dir = join(ROOT, "bench", "results");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `scodoc-${stamp}.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const rows: [string, string, string][] = [
+      ["pulumi up (wall)", s(result.up.wallMs), `${result.upVsFloor.toFixed(2)}× floor (${s(result.floor.wallMs)})`],
+      ["requests per resource (up)", result.up.requestsPerResource.toFixed(2), `${result.requestsVsMinimal.toFixed(2)}× minimal (${minimalPerResource.toFixed(2)})`],
+      ["requests, unchanged preview", String(previewRequests), "target 0"],
+      ["refresh (wall)", s(result.refresh.wallMs), `${(result.refresh.wallMs / floor.wallMs).toFixed(2)}× up floor`],
+      ["requests, refresh", String(refreshCounts.total), `${(refreshCounts.total / resources).toFixed(3)} per resource`],
+      ["state size", `${(stateBytes / 1024).toFixed(0)} KB`, `${result.state.bytesPerResource} B per resource`],
+      ["__provider per resource", `${result.state.providerBytesMax} B`, "target < 2048 B"],
+      ["provider peak RSS (up / refresh)", `${result.up.providerPeakRssMb ?? "?"} / ${result.refresh.providerPeakRssMb ?? "?"} MB`, "target < 200 MB at N = 2000"],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    console.log("");
+    for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+    console.log(`\nwritten ${file}`);
+    rmSync(work, { recursive: true, force: true });
+  } finally {
+    await boxes.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
