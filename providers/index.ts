@@ -24,3 +24,11 @@ export { ScodocRole, type ScodocRoleArgs } from "./scodoc/role";
 export { ScodocUser, type ScodocUserArgs, type ScodocGrantArgs } from "./scodoc/user";
 export { DrofusProject, type DrofusProjectArgs, type DrofusDatabaseArgs } from "./drofus/project";
 export { DrofusProjectUser, type DrofusProjectUserArgs, type DrofusRightsArgs, type DrofusRightsLevel } from "./drofus/projectUser";
+export {
+  ScenariWorkspace,
+  type ScenariWorkspaceArgs,
+  type ScenariModelArgs,
+  type ScenariRoleEntryArgs,
+} from "./scenari/workspace";
+export { ScenariUser, type ScenariUserArgs } from "./scenari/user";
+export { ScenariGroup, type ScenariGroupArgs } from "./scenari/group";

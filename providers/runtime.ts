@@ -17,6 +17,9 @@ const specs: Record<string, () => AnySpec> = {
   "scodoc:User": () => require("./scodoc/user").userSpec,
   "drofus:Project": () => require("./drofus/project").projectSpec,
   "drofus:ProjectUser": () => require("./drofus/projectUser").projectUserSpec,
+  "scenari:Workspace": () => require("./scenari/workspace").workspaceSpec,
+  "scenari:User": () => require("./scenari/user").userSpec,
+  "scenari:Group": () => require("./scenari/group").groupSpec,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
