@@ -29,6 +29,9 @@ export {
   type ScenariWorkspaceArgs,
   type ScenariModelArgs,
   type ScenariRoleEntryArgs,
+  type ScenariModel,
+  type ScenariModelRef,
+  type ScenariRoleEntry,
 } from "./scenari/workspace";
 export { ScenariUser, type ScenariUserArgs } from "./scenari/user";
 export { ScenariGroup, type ScenariGroupArgs } from "./scenari/group";

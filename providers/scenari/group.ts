@@ -96,11 +96,13 @@ export const groupSpec: ResourceSpec<Input, State, ScenariClient> = {
   },
 };
 
+/** The inputs of a {@link ScenariGroup}. */
 export interface ScenariGroupArgs {
   /** The group's account: letters, digits, `_ . @ -`, in the namespace it shares with users. A change replaces the group. */
   account: pulumi.Input<string>;
   /** The name shown for the group. */
   groupName?: pulumi.Input<string>;
+  /** Contact email address of the group; an empty string clears it. */
   email?: pulumi.Input<string>;
   /** Parent groups; a set, authoritative when given. */
   groups?: pulumi.Input<pulumi.Input<string>[]>;
@@ -108,16 +110,23 @@ export interface ScenariGroupArgs {
   grantedRoles?: pulumi.Input<pulumi.Input<string>[]>;
   /** Take over an existing group with this account instead of failing. */
   adopt?: pulumi.Input<boolean>;
+  /** The chain portlet and credentials, when not the stack's `scenari:*` configuration. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /** A Scenari group of accounts. Id: its account. Delete drops the group (`DropGroup`); its members stay. */
 export class ScenariGroup extends AccessResource {
+  /** The group's account, for a workspace's role map or a user's `groups`. */
   declare public readonly account: pulumi.Output<string>;
+  /** The name shown for the group, or null. */
   declare public readonly groupName: pulumi.Output<string | null>;
+  /** Email address, or null. */
   declare public readonly email: pulumi.Output<string | null>;
+  /** Parent groups, sorted. */
   declare public readonly groups: pulumi.Output<string[]>;
+  /** Roles granted on the whole portal, sorted. */
   declare public readonly grantedRoles: pulumi.Output<string[]>;
+  /** Global roles held through parent groups. */
   declare public readonly inheritedRoles: pulumi.Output<string[]>;
 
   constructor(name: string, args: ScenariGroupArgs, opts?: pulumi.CustomResourceOptions) {

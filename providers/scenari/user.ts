@@ -115,14 +115,18 @@ export const userSpec: ResourceSpec<Input, State, ScenariClient> = {
   },
 };
 
+/** The inputs of a {@link ScenariUser}. */
 export interface ScenariUserArgs {
   /**
    * The login: letters, digits, `_ . @ -`. Users and groups share one
    * namespace. Scenari never renames an account, so a change replaces the user.
    */
   account: pulumi.Input<string>;
+  /** Given name; an empty string clears it. */
   firstName?: pulumi.Input<string>;
+  /** Family name; an empty string clears it. */
   lastName?: pulumi.Input<string>;
+  /** Contact email address; an empty string clears it. */
   email?: pulumi.Input<string>;
   /** Other names the user may log in with; a set. Each must be free across users, groups and other nick names. */
   nickNames?: pulumi.Input<pulumi.Input<string>[]>;
@@ -142,13 +146,21 @@ export interface ScenariUserArgs {
 
 /** A Scenari user. Id: its account. Delete drops the user (`DropUser`). */
 export class ScenariUser extends AccessResource {
+  /** The login, for a workspace's role map or a group's members. */
   declare public readonly account: pulumi.Output<string>;
+  /** Given name, or null. */
   declare public readonly firstName: pulumi.Output<string | null>;
+  /** Family name, or null. */
   declare public readonly lastName: pulumi.Output<string | null>;
+  /** Email address, or null. */
   declare public readonly email: pulumi.Output<string | null>;
+  /** Other login names, sorted. */
   declare public readonly nickNames: pulumi.Output<string[]>;
+  /** The groups the user belongs to directly, sorted. */
   declare public readonly groups: pulumi.Output<string[]>;
+  /** Roles granted on the whole portal, sorted. */
   declare public readonly grantedRoles: pulumi.Output<string[]>;
+  /** Whether the user is disabled. */
   declare public readonly disabled: pulumi.Output<boolean>;
   /** Global roles held through the user's groups. */
   declare public readonly inheritedRoles: pulumi.Output<string[]>;

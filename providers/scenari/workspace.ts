@@ -329,6 +329,7 @@ export const workspaceSpec: ResourceSpec<Input, State, ScenariClient> = {
   },
 };
 
+/** A model as a program asks for it. */
 export interface ScenariModelArgs {
   /** The model's key, e.g. `Opale`, `Dokiel`. */
   key: pulumi.Input<string>;
@@ -344,6 +345,7 @@ export interface ScenariModelArgs {
   options?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** One account's roles on a workspace. */
 export interface ScenariRoleEntryArgs {
   /** Roles allowed on the workspace, e.g. `main:author`, `main:reader`; a set. */
   allowed: pulumi.Input<pulumi.Input<string>[]>;
@@ -351,6 +353,41 @@ export interface ScenariRoleEntryArgs {
   denied?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** A model as a workspace's state records it: the program's request while the workspace satisfies it, else the live model. */
+export interface ScenariModel {
+  /** The model's key, e.g. `Opale`. */
+  key: string;
+  /** The version or version prefix. */
+  version?: string;
+  /** The content language. */
+  lang?: string;
+  /** Option keys, sorted. */
+  options?: string[];
+}
+
+/** An installed model or option, as the server names it. */
+export interface ScenariModelRef {
+  /** The key, e.g. `Opale`. */
+  key: string;
+  /** The pack's URI, e.g. `Opale_fr-FR_5-0-5`. */
+  uri: string;
+  /** The full version, e.g. `5.0.5`. */
+  version: string;
+  /** The language, e.g. `fr-FR`. */
+  lang: string;
+  /** The title the server shows. */
+  title: string;
+}
+
+/** One account's roles on a workspace, as the server holds them. */
+export interface ScenariRoleEntry {
+  /** Allowed roles, sorted. */
+  allowed: string[];
+  /** Denied roles, sorted; absent when none. */
+  denied?: string[];
+}
+
+/** The inputs of a {@link ScenariWorkspace}. */
 export interface ScenariWorkspaceArgs {
   /**
    * The workspace's alias on a database backend: its natural key, letters,
@@ -360,6 +397,7 @@ export interface ScenariWorkspaceArgs {
   alias?: pulumi.Input<string>;
   /** The workspace's code on a file-system backend (letters, digits, `_`): it names the folder, so a change replaces the workspace. */
   code?: pulumi.Input<string>;
+  /** The title shown to users; not unique. */
   title: pulumi.Input<string>;
   /** An empty string clears it. */
   description?: pulumi.Input<string>;
@@ -398,25 +436,38 @@ export interface ScenariWorkspaceArgs {
 
 /** A Scenari workspace (atelier), its model and who holds which role in it. Id: its `wspCd`. */
 export class ScenariWorkspace extends AccessResource {
+  /** The alias (database backend), or null. */
   declare public readonly alias: pulumi.Output<string | null>;
+  /** The code (file-system backend), or null. */
   declare public readonly code: pulumi.Output<string | null>;
+  /** The title. */
   declare public readonly title: pulumi.Output<string>;
+  /** The description, or null. */
   declare public readonly description: pulumi.Output<string | null>;
-  declare public readonly model: pulumi.Output<{ key: string; version?: string; lang?: string; options?: string[] }>;
+  /** The model: the program's request while the workspace satisfies it, else the live one. */
+  declare public readonly model: pulumi.Output<ScenariModel>;
+  /** The skins, sorted (database backend). */
   declare public readonly skins: pulumi.Output<string[]>;
+  /** Null on a file-system backend. */
   declare public readonly publicWsp: pulumi.Output<boolean | null>;
+  /** Null on a file-system backend. */
   declare public readonly airIt: pulumi.Output<boolean | null>;
+  /** Null on a file-system backend. */
   declare public readonly extIt: pulumi.Output<boolean | null>;
+  /** Null on a file-system backend. */
   declare public readonly mirror: pulumi.Output<boolean | null>;
-  declare public readonly roles: pulumi.Output<Record<string, { allowed: string[]; denied?: string[] }>>;
+  /** The root's role map as the server holds it. */
+  declare public readonly roles: pulumi.Output<Record<string, ScenariRoleEntry>>;
+  /** What delete does to the workspace. */
   declare public readonly deletionPolicy: pulumi.Output<"trash" | "purge" | "retain">;
   /** The server's code of the workspace: 22 letters and digits on a database backend, the code on a file system. */
   declare public readonly wspCd: pulumi.Output<string>;
   /** `odb` (database) or `fs` (file system). */
   declare public readonly backEnd: pulumi.Output<string>;
   /** The installed model in use: `{ key, uri, version, lang, title }`. */
-  declare public readonly wspType: pulumi.Output<{ key: string; uri: string; version: string; lang: string; title: string }>;
-  declare public readonly wspOptions: pulumi.Output<{ key: string; uri: string; version: string; lang: string; title: string }[]>;
+  declare public readonly wspType: pulumi.Output<ScenariModelRef>;
+  /** The installed options in use. */
+  declare public readonly wspOptions: pulumi.Output<ScenariModelRef[]>;
 
   constructor(name: string, args: ScenariWorkspaceArgs, opts?: pulumi.CustomResourceOptions) {
     super("scenari:Workspace", name, { ...args }, opts, {
