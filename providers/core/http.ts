@@ -100,6 +100,12 @@ const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 10_000;
 
 const agents = new Map<string, Agent>();
+/**
+ * Per origin, no request before this time. A 429's Retry-After speaks of the
+ * client, not of one request: every resource of the process waits it out,
+ * instead of each finding the limit again with a refused request of its own.
+ */
+const pausedUntil = new Map<string, number>();
 
 function agentFor(settings: HttpSettings): Agent {
   const origin = new URL(settings.baseUrl).origin;
@@ -155,7 +161,8 @@ export class HttpClient {
   async request<T = unknown>(options: RequestOptions<T>): Promise<HttpResponse<T>> {
     const { settings } = this;
     const url = this.#url(options);
-    const shownPath = url.slice(new URL(settings.baseUrl).origin.length);
+    const origin = new URL(settings.baseUrl).origin;
+    const shownPath = url.slice(origin.length);
     const idempotent = options.idempotent ?? (options.method === "GET" || options.method === "PUT" || options.method === "DELETE");
     const auth = options.auth === false ? undefined : options.auth ?? this.#auth;
     const { body, contentType } = encodeBody(options);
@@ -174,6 +181,8 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { accept: "application/json", ...options.headers };
       if (contentType) headers["content-type"] = contentType;
+      const pause = (pausedUntil.get(origin) ?? 0) - Date.now();
+      if (pause > 0) await sleep(pause);
       const authorization = auth ? await auth.header() : undefined;
       if (authorization) headers.authorization = authorization;
 
@@ -218,6 +227,7 @@ export class HttpClient {
         const retryAfter = retryAfterMs(response.headers["retry-after"]);
         const wait = retryAfter ?? backoff(attempt);
         if (attempt < settings.maxRetries && Date.now() + wait < deadline) {
+          if (status === 429 && retryAfter !== undefined) pausedUntil.set(origin, Math.max(pausedUntil.get(origin) ?? 0, Date.now() + retryAfter));
           await sleep(wait);
           continue;
         }

@@ -1,0 +1,324 @@
+/**
+ * ScoDoc under the real Pulumi CLI against a server that misbehaves: chaos
+ * (503, 429 with Retry-After, connection resets, some of them after the
+ * change was made, latency jitter), a request rate limit, a `pulumi` killed
+ * in the middle of an `up`, wrong credentials and a server that is down.
+ * After each, the server must hold exactly the declaration (or be untouched),
+ * checked against the sandbox's own state, and the requests sent must be
+ * bounded, checked against its request log.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { FaultConfig } from "../../sandbox/core/faults";
+import type { LoggedRequest } from "../../sandbox/core/requestLog";
+import { SandboxAdmin } from "../../sandbox/core/admin";
+import { createScodocSandbox } from "../../sandbox/scodoc";
+import type { ScodocState } from "../../sandbox/scodoc/model";
+import { createEngineStack, pkg, type EngineStack } from "../support/engine";
+import { rejection } from "../support/provider";
+
+const ROOT = resolve(__dirname, "../..");
+
+interface Declaration {
+  departements: string[];
+  roles: string[];
+  users: { userName: string; nom: string; password: string; grants: { role: string; departement?: string }[] }[];
+}
+
+/** `users` users spread over a few departements and roles, each with a password and two grants. */
+function declaration(prefix: string, users: number, depts = 4, roles = 4): Declaration {
+  const departements = Array.from({ length: depts }, (_, i) => `${prefix}D${i}`);
+  const roleNames = Array.from({ length: roles }, (_, i) => `${prefix}Role${i}`);
+  return {
+    departements,
+    roles: roleNames,
+    users: Array.from({ length: users }, (_, i) => ({
+      userName: `${prefix.toLowerCase()}.user${i}`,
+      nom: `Nom${i}`,
+      password: `Chaos-${i}-Walrus-Plinth!`,
+      grants: [{ role: roleNames[i % roles] as string, departement: departements[i % depts] as string }, { role: "Ens" }],
+    })),
+  };
+}
+
+/** The inline program for a declaration; grants name their role and departement through outputs, so the engine orders the creates. */
+function programOf(decl: Declaration, adopt = false) {
+  return async () => {
+    const depts = new Map(decl.departements.map((a) => [a, new pkg.ScodocDepartement(a, { acronym: a, ...(adopt ? { adopt } : {}) })]));
+    const roles = new Map(decl.roles.map((r) => [r, new pkg.ScodocRole(r, { name: r, permissions: ["ScoView"], ...(adopt ? { adopt } : {}) })]));
+    for (const u of decl.users) {
+      new pkg.ScodocUser(u.userName, {
+        userName: u.userName,
+        nom: u.nom,
+        password: u.password,
+        roles: u.grants.map((g) => ({
+          role: roles.get(g.role)?.name ?? g.role,
+          ...(g.departement ? { departement: depts.get(g.departement)?.acronym ?? g.departement } : {}),
+        })),
+        ...(adopt ? { adopt } : {}),
+      });
+    }
+  };
+}
+
+/** The server holds exactly the seed plus the declaration: nothing missing, no duplicate, no orphan. */
+function expectExactly(st: ScodocState, seed: ScodocState, decl: Declaration): void {
+  const sorted = (xs: string[]) => [...xs].sort();
+  expect(sorted(st.departements.map((d) => d.acronym))).toEqual(sorted([...seed.departements.map((d) => d.acronym), ...decl.departements]));
+  expect(sorted(st.roles.map((r) => r.name))).toEqual(sorted([...seed.roles.map((r) => r.name), ...decl.roles]));
+  expect(sorted(st.users.map((u) => u.user_name))).toEqual(sorted([...seed.users.map((u) => u.user_name), ...decl.users.map((u) => u.userName)]));
+  const roleName = new Map(st.roles.map((r) => [r.id, r.name]));
+  for (const u of decl.users) {
+    const user = st.users.find((x) => x.user_name === u.userName);
+    expect(user?.active, u.userName).toBe(true);
+    expect(user?.nom, u.userName).toBe(u.nom);
+    expect(user?.password_hash, u.userName).toBeTruthy();
+    const grants = st.grants.filter((g) => g.user_id === user?.id).map((g) => `${roleName.get(g.role_id)}_${g.dept ?? ""}`);
+    expect(sorted(grants), u.userName).toEqual(sorted(u.grants.map((g) => `${g.role}_${g.departement ?? ""}`)));
+  }
+}
+
+type Started = Awaited<ReturnType<ReturnType<typeof createScodocSandbox>["start"]>>;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+async function scodoc(faults?: FaultConfig): Promise<{ sandbox: Started; admin: SandboxAdmin; seed: ScodocState }> {
+  const sandbox = await createScodocSandbox(faults ? { faults } : {}).start();
+  cleanups.push(() => sandbox.stop());
+  const admin = new SandboxAdmin(sandbox.url);
+  return { sandbox, admin, seed: await admin.state<ScodocState>() };
+}
+
+async function stackFor(url: string, username: string, password: string, env: Record<string, string> = {}): Promise<EngineStack> {
+  const s = await createEngineStack({
+    config: { "scodoc:url": { value: url }, "scodoc:username": { value: username }, "scodoc:password": { value: password, secret: true } },
+    env,
+  });
+  cleanups.push(() => s.cleanup());
+  return s;
+}
+
+describe("ScoDoc under faults, through the real Pulumi CLI", () => {
+  it("chaos: a 200-resource up converges in a single run, and the server holds exactly the declaration", async () => {
+    const faults: FaultConfig = {
+      seed: 20261123,
+      jitterMs: 15,
+      errorRate: 0.05,
+      rateLimitedRate: 0.05,
+      retryAfterSeconds: 1,
+      resetRate: 0.02,
+      // Ambiguous failures: the server makes the change, then the connection drops.
+      rules: [
+        { method: "POST", path: "/user/create$", reset: true, after: true, times: 4 },
+        { method: "POST", path: "/departement/create$", reset: true, after: true, times: 1 },
+        { method: "POST", path: "/role/create/", status: 502, after: true, times: 1 },
+        { method: "POST", path: "/role/[^/]+/add", reset: true, after: true, times: 4 },
+        { method: "POST", path: "/password$", status: 503, after: true, times: 3 },
+      ],
+    };
+    const { sandbox, admin, seed } = await scodoc(faults);
+    const decl = declaration("CH", 192);
+    const s = await stackFor(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password);
+    const up = await s.up(programOf(decl));
+    // 200 resources and the stack itself.
+    expect(up.changes).toEqual({ create: 201 });
+    const log = await admin.requests();
+    // The faults did happen: this run is not a quiet one that proves nothing.
+    expect(log.faults).toBeGreaterThan(50);
+    expect(log.entries.filter((e) => e.fault?.includes("after the change")).length).toBeGreaterThanOrEqual(10);
+    expectExactly(await admin.state<ScodocState>(), seed, decl);
+    await s.previewNoChanges(programOf(decl));
+  }, 240_000);
+
+  it("rate limit: up completes and stays within the server's rate plus one burst", async () => {
+    const limit = { perSecond: 25, burst: 10 };
+    const { sandbox, admin, seed } = await scodoc({ rateLimit: limit });
+    const decl = declaration("RL", 30, 2, 2);
+    const s = await stackFor(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password);
+    const up = await s.up(programOf(decl));
+    expect(up.changes).toEqual({ create: 35 });
+    expectExactly(await admin.state<ScodocState>(), seed, decl);
+
+    const entries = (await admin.requests()).entries;
+    const limited = entries.filter((e) => e.status === 429);
+    expect(limited.length, "the limit was reached at all").toBeGreaterThan(0);
+    // Every request the client sent, refused ones included, in any window of
+    // one second: at most what the bucket lets through plus one burst.
+    const worst = busiestWindow(entries, 1000);
+    expect(worst, `busiest second: ${worst} requests`).toBeLessThanOrEqual(limit.perSecond + limit.burst);
+    // No retry storm: a 429's Retry-After pauses every request of the
+    // process, so only the requests already in flight when the bucket ran out
+    // are refused, at most maxConcurrency (8) per pause; a window of one
+    // second can overlap the tails of two pauses.
+    const refusedPerSecond = busiestWindow(limited, 1000);
+    expect(refusedPerSecond, `refused in the busiest second: ${refusedPerSecond} of ${limited.length}`).toBeLessThanOrEqual(2 * 8);
+  }, 180_000);
+
+  it("wrong credentials: one clear error, one login request, nothing changed", async () => {
+    const { sandbox, admin, seed } = await scodoc();
+    const decl = declaration("WC", 3, 2, 1);
+    const s = await stackFor(sandbox.clientUrl, sandbox.credentials.username, "not-the-password");
+    const error = await rejection(s.up(programOf(decl)));
+    const lines = errorLines(error.message);
+    expect(lines.length).toBeGreaterThan(0);
+    // Every failing resource says the same thing: the one error a user must act on.
+    expect(new Set(lines).size, lines.join("\n")).toBe(1);
+    expect(lines[0]).toMatch(/scodoc: POST \/ScoDoc\/api\/tokens → 401.*credentials/);
+    const log = await admin.requests();
+    expect(log.byRoute).toEqual({ "POST /ScoDoc/api/tokens": 1 });
+    expect(await admin.state<ScodocState>()).toEqual(seed);
+  });
+
+  it("server down: a refused connection and a server answering 503 give one clear error each, a bounded number of requests, no change", async () => {
+    // Nothing listens on this port: connections are refused.
+    const port = await freePort();
+    const refused = await stackFor(`http://127.0.0.1:${port}`, "admin", "irrelevant-password", { SCODOC_MAX_RETRIES: "2" });
+    const decl = declaration("DN", 2, 1, 1);
+    const down = errorLines((await rejection(refused.up(programOf(decl)))).message);
+    expect(new Set(down).size, down.join("\n")).toBe(1);
+    expect(down[0]).toMatch(/scodoc: .*connection refused by 127\.0\.0\.1/);
+
+    const { sandbox, admin, seed } = await scodoc({ errorRate: 1, errorStatus: 503 });
+    const failing = await stackFor(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password, { SCODOC_MAX_RETRIES: "2" });
+    const unavailable = errorLines((await rejection(failing.up(programOf(decl)))).message);
+    expect(new Set(unavailable).size, unavailable.join("\n")).toBe(1);
+    expect(unavailable[0]).toMatch(/scodoc: POST \/ScoDoc\/api\/tokens → 503/);
+    const log = await admin.requests();
+    // The departement and the role start at once (the user waits for them):
+    // each sends its login and its two retries, and nothing else.
+    expect(log.total).toBeLessThanOrEqual(2 * 3);
+    expect(Object.keys(log.byRoute)).toEqual(["POST /ScoDoc/api/tokens"]);
+    await admin.clearFaults();
+    expect(await admin.state<ScodocState>()).toEqual(seed);
+  }, 120_000);
+
+  it("crash: pulumi killed mid-up; refresh --clear-pending-creates then up with adopt ends with the declaration, no duplicate", async () => {
+    const { sandbox, admin, seed } = await scodoc({ latencyMs: 15 });
+    const decl = declaration("KL", 120, 3, 3);
+    const project = cliProject("crash", decl);
+    cleanups.push(async () => rmSync(project.dir, { recursive: true, force: true }));
+    const cli = (args: string[], input?: string) => runCli(project, args, input);
+    await cli(["stack", "init", "crash"]);
+    await cli(["config", "set", "scodoc:url", sandbox.clientUrl]);
+    await cli(["config", "set", "scodoc:username", sandbox.credentials.username]);
+    await cli(["config", "set", "--secret", "scodoc:password"], sandbox.credentials.password);
+
+    // Start the up and kill it, with everything it started, once users are being created.
+    const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], { cwd: project.dir, env: project.env, detached: true, stdio: "ignore" });
+    const killed = new Promise<void>((done) => child.on("exit", () => done()));
+    for (;;) {
+      const created = (await admin.requests()).byRoute["POST /ScoDoc/api/user/create"] ?? 0;
+      if (created >= 30) break;
+      if (child.exitCode !== null) throw new Error("the up finished before it could be killed");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    process.kill(-(child.pid as number), "SIGKILL");
+    await killed;
+    // Let requests already on the wire land, as they would on a real server.
+    await new Promise((r) => setTimeout(r, 500));
+    const afterCrash = await admin.state<ScodocState>();
+    const made = afterCrash.users.length - seed.users.length;
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThan(decl.users.length);
+
+    // The killed run still holds the stack's lock (the file backend locks too): release it.
+    await cli(["cancel", "--yes"]);
+    // The engine recorded the creates it had started as pending; the documented recovery:
+    const exported = JSON.parse(await cli(["stack", "export"])) as { deployment: { pending_operations?: unknown[] } };
+    expect(exported.deployment.pending_operations?.length ?? 0).toBeGreaterThan(0);
+    await cli(["refresh", "--clear-pending-creates", "--yes", "--skip-preview", "--non-interactive"]);
+    // Objects created by the killed run are no longer in the state: a plain up refuses to take them over ...
+    const plain = await runCli(project, ["up", "--yes", "--skip-preview", "--non-interactive"]).then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    expect(plain).toMatch(/already exists on .*set adopt: true/);
+    // ... and the recovery run with adopt: true takes them over, by natural key.
+    await cli(["config", "set", "adopt", "true"]);
+    await cli(["up", "--yes", "--skip-preview", "--non-interactive"]);
+    expectExactly(await admin.state<ScodocState>(), seed, decl);
+    // adopt is not compared: turning it off again changes nothing.
+    await cli(["config", "set", "adopt", "false"]);
+    await cli(["preview", "--expect-no-changes", "--non-interactive"]);
+  }, 240_000);
+});
+
+/** Error lines naming the application, as the CLI prints them for each failed resource. */
+function errorLines(message: string): string[] {
+  return message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => /\bscodoc: /.test(l))
+    .map((l) => l.slice(l.indexOf("scodoc: ")));
+}
+
+function busiestWindow(entries: readonly LoggedRequest[], windowMs: number): number {
+  const times = entries.map((e) => e.at).sort((a, b) => a - b);
+  let worst = 0;
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while ((times[j] as number) - (times[i] as number) >= windowMs) i++;
+    worst = Math.max(worst, j - i + 1);
+  }
+  return worst;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+interface CliProject {
+  dir: string;
+  env: Record<string, string>;
+}
+
+/** A CLI project (not the Automation API), so the test can kill `pulumi` itself. */
+function cliProject(name: string, decl: Declaration): CliProject {
+  const dir = join(ROOT, ".tmp", "faults", `${name}-${process.pid}-${Date.now()}`);
+  mkdirSync(join(dir, "state"), { recursive: true });
+  writeFileSync(join(dir, "Pulumi.yaml"), "name: access-faults\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+  writeFileSync(join(dir, "declaration.json"), JSON.stringify(decl));
+  writeFileSync(
+    join(dir, "index.js"),
+    `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const pkg = require("pulumi-access-as-code");
+const decl = require("./declaration.json");
+const adopt = new pulumi.Config().getBoolean("adopt") ?? false;
+const depts = new Map(decl.departements.map((a) => [a, new pkg.ScodocDepartement(a, { acronym: a, adopt })]));
+const roles = new Map(decl.roles.map((r) => [r, new pkg.ScodocRole(r, { name: r, permissions: ["ScoView"], adopt })]));
+for (const u of decl.users) {
+  new pkg.ScodocUser(u.userName, {
+    userName: u.userName, nom: u.nom, password: u.password, adopt,
+    roles: u.grants.map((g) => (g.departement ? { role: roles.get(g.role).name, departement: depts.get(g.departement).acronym } : { role: g.role })),
+  });
+}
+`,
+  );
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  const { pulumiEnv } = require(join(ROOT, "scripts/ensure-pulumi.js")) as { pulumiEnv(extra?: Record<string, string>): Record<string, string> };
+  return { dir, env: pulumiEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "state")}`, PULUMI_CONFIG_PASSPHRASE: "faults-test" }) };
+}
+
+function runCli(project: CliProject, args: string[], input?: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn("pulumi", args, { cwd: project.dir, env: project.env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (input !== undefined) child.stdin?.end(input);
+    let out = "";
+    child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("error", fail);
+    child.on("exit", (code) => (code === 0 ? done(out) : fail(new Error(`pulumi ${args.join(" ")} exited with ${code}:\n${out}`))));
+  });
+}
