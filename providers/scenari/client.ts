@@ -229,6 +229,16 @@ export class ScenariClient {
     return new Map(names.map((name) => [name, Object.hasOwn(body, name) ? (body[name] ?? null) : null]));
   }
 
+  /** Every account (hidden system accounts left out), sorted by the server. */
+  async listAccounts(filterType?: AccountType): Promise<ScenariAccountRecord[]> {
+    const options = serializeCdm({ filterHidden: true, ...(filterType ? { filterType } : {}) });
+    const body = await this.#json(
+      { method: "GET", service: "adminUsers", cdaction: "List", query: { options } },
+      z.object({ userList: z.array(accountSchema) }),
+    );
+    return body.userList;
+  }
+
   async createAccount(type: AccountType, account: string, props: { [key: string]: CdmValue | undefined }): Promise<ScenariAccountRecord> {
     const cdaction = type === "user" ? "CreateUser" : "CreateGroup";
     // Not idempotent: a replay of a create that worked answers failedAccountConflict.
@@ -303,6 +313,13 @@ export class ScenariClient {
       z.object({ wspProvider: z.object({ backEnd: z.string() }).partial().nullish() }),
     );
     return body.wspProvider?.backEnd;
+  }
+
+  /** Every workspace outside the trash. */
+  async listWorkspaces(): Promise<ScenariWorkspaceRecord[]> {
+    const call: Call = { method: "GET", service: "adminWsp", cdaction: "List" };
+    const body = await this.#json(call, z.object({ wspProvider: z.object({ backEnd: z.string() }).partial().nullish(), wsps: z.array(infoWspSchema) }));
+    return body.wsps.flatMap((w) => this.#workspaceOf(call, { ...w, wspProvider: w.wspProvider ?? body.wspProvider }) ?? []);
   }
 
   /** The workspace with this code or alias (trashed ones included, flagged), or undefined on `noWsp`. */
