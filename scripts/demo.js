@@ -13,7 +13,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { ensurePulumi, pulumiEnv } = require("./ensure-pulumi.js");
 const { startSandboxes } = require("../dist/sandbox");
-const { showDrofus, showScodoc } = require("./demo/show");
+const { showDrofus, showScenari, showScodoc } = require("./demo/show");
 
 const ROOT = path.resolve(__dirname, "..");
 const STATE = path.join(ROOT, ".pulumi-state");
@@ -59,6 +59,8 @@ async function main() {
     if (scodoc) await showScodoc(scodoc.endpoint);
     const drofus = sandboxes.apps.drofus;
     if (drofus) await showDrofus(drofus.endpoint);
+    const scenari = sandboxes.apps.scenari;
+    if (scenari) await showScenari(scenari.endpoint);
 
     console.log("\nThe stack is converged: a second preview expects no change.\n");
     await pulumi(env, ["preview", "--expect-no-changes"]);

@@ -5,9 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { drofus } from "./drofus";
+import { scenari } from "./scenari";
 import { scodoc } from "./scodoc";
 
 const config = new pulumi.Config();
 
 export const scodocOutputs = scodoc(config);
 export const drofusOutputs = drofus();
+export const scenariOutputs = scenari(config);

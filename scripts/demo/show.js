@@ -5,6 +5,7 @@
 const { resolveConnection } = require("../../dist/providers/core/connection");
 const { scodocClient } = require("../../dist/providers/scodoc/client");
 const { drofusClient } = require("../../dist/providers/drofus/client");
+const { scenariClient } = require("../../dist/providers/scenari/client");
 
 function table(title, rows) {
   console.log(`${title}`);
@@ -42,4 +43,23 @@ async function showDrofus(endpoint) {
   table("  project members", members);
 }
 
-module.exports = { showScodoc, showDrofus, table };
+async function showScenari(endpoint) {
+  const client = scenariClient(resolveConnection("scenari", endpoint));
+  const [accounts, wsps] = await Promise.all([client.listAccounts(), client.listWorkspaces()]);
+  console.log(`Scenari (${endpoint.url})`);
+  table("  users and groups", accounts.map((a) => ({
+    account: a.account,
+    type: a.userType ?? "user",
+    name: a.userType === "group" ? a.groupName ?? "" : `${a.firstName ?? ""} ${a.lastName ?? ""}`.trim(),
+    groups: (a.groups ?? []).join(","),
+    roles: (a.grantedRoles ?? []).join(","),
+  })));
+  table("  workspaces", wsps.map((w) => ({ alias: w.alias ?? "", wspCd: w.wspCd, title: w.title, model: `${w.model.wspType.key} ${w.model.wspType.version} ${w.model.wspType.lang}` })));
+  const grants = [];
+  for (const w of wsps) {
+    for (const [account, entry] of Object.entries(await client.roles(w.wspCd))) grants.push({ workspace: w.alias ?? w.wspCd, account, allowed: (entry.allowedRoles ?? []).join(","), denied: (entry.deniedRoles ?? []).join(",") });
+  }
+  table("  workspace roles", grants);
+}
+
+module.exports = { showScodoc, showDrofus, showScenari, table };
