@@ -15,6 +15,7 @@ import { z } from "zod";
 import { cachedPerConnection, requireCredential, type ResolvedConnection } from "../core/connection";
 import { BadRequest, InvalidResponse, Unauthorized, NotFound, type RequestFacts } from "../core/errors";
 import { HttpClient, segment, type Authenticator, type HttpResponse, type RequestOptions } from "../core/http";
+import { Snapshot } from "../core/snapshot";
 
 /** A Rails record, whether the server wraps it under its model name or not. */
 function wrapped<T extends z.ZodType>(root: string, schema: T) {
@@ -187,6 +188,9 @@ export function drofusClient(connection: ResolvedConnection): DrofusClient {
   return cachedPerConnection(clients, connection, () => new DrofusClient(connection));
 }
 
+/** How long one list serves refresh reads: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
+const SNAPSHOT_TTL_MS = 15_000;
+
 export class DrofusClient {
   readonly http: HttpClient;
   /**
@@ -194,9 +198,23 @@ export class DrofusClient {
    * on this server fails at once with the same error instead of asking again.
    */
   #refused: Unauthorized | undefined;
+  /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
+  readonly #projectList = new Snapshot(async () => new Map((await this.projects()).map((p) => [p.id, p])), { ttlMs: SNAPSHOT_TTL_MS });
+  readonly #userList = new Snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])), { ttlMs: SNAPSHOT_TTL_MS });
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: new BasicAuthenticator(connection), describeError });
+  }
+
+  // Refresh reads: one list request serves every resource of the process; an
+  // id the list does not hold is asked for alone, so a vanished object still reads as gone.
+
+  async projectForRefresh(id: number): Promise<DrofusProjectRecord | undefined> {
+    return (await this.#projectList.get(id)) ?? this.project(id);
+  }
+
+  async userForRefresh(username: string): Promise<DrofusUserRecord | undefined> {
+    return (await this.#userList.get(username)) ?? this.user(username);
   }
 
   // Projects
@@ -307,6 +325,12 @@ export class DrofusClient {
     } catch (error) {
       if (error instanceof Unauthorized) this.#refused = error;
       throw error;
+    } finally {
+      // No refresh read after a change may be served a list from before it, whatever the change's outcome.
+      if (call.method !== "GET") {
+        this.#projectList.invalidate();
+        this.#userList.invalidate();
+      }
     }
     const facts: RequestFacts = { app: "drofus", method: call.method, path: this.#shownPath(call), status: res.status };
     if (res.status === 422) {

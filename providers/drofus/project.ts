@@ -213,7 +213,8 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
   },
 
   async read({ client }, id, previous) {
-    const p = await client.project(Number(id));
+    // Refresh: one list of projects serves every project of the process.
+    const p = await client.projectForRefresh(Number(id));
     if (!p) return undefined;
     const seen = toState(p, {
       constructor: (ownValue(previous, "constructor") as string | null | undefined) ?? null,

@@ -153,9 +153,10 @@ function explained(error: unknown, input: Input): unknown {
   return hints.length > 0 ? error.withHint(hints.join("; ")) : error;
 }
 
-async function membership(client: DrofusClient, id: string): Promise<{ member: DrofusProjectUserRecord; user: DrofusUserRecord | undefined } | undefined> {
+async function membership(client: DrofusClient, id: string, forRefresh = false): Promise<{ member: DrofusProjectUserRecord; user: DrofusUserRecord | undefined } | undefined> {
   const { username, projectId } = parseId(id);
-  const [member, user] = await Promise.all([client.projectUser(username, projectId), client.user(username)]);
+  // dRofus lists users but not memberships: a refresh reads the person from one list of users, the membership alone.
+  const [member, user] = await Promise.all([client.projectUser(username, projectId), forRefresh ? client.userForRefresh(username) : client.user(username)]);
   return member && { member, user };
 }
 
@@ -195,7 +196,7 @@ export const projectUserSpec: ResourceSpec<Input, State, DrofusClient> = {
   },
 
   async read({ client }, id, previous) {
-    const found = await membership(client, id);
+    const found = await membership(client, id, true);
     if (!found) return undefined;
     return toState(found.member, identityOf(found.user, previous), {
       rights: previous.rights ?? null,

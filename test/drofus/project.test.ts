@@ -216,12 +216,15 @@ describe("DrofusProject", () => {
 
     it("reads a bare project as well as a wrapped one", async () => {
       const bare = { id: Number(hospital.id), name: "Bare answer", no: null, description: "d", active: true, owner_id: 5, database_id: "st-olav" };
-      await h.admin.setFaults({ rules: [{ method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: bare }] });
+      // Refresh reads projects from the list; an empty one sends it to the single GET under test.
+      await h.admin.setFaults({ rules: [{ method: "GET", path: "^/projects$", status: 200, body: [] }, { method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: bare }] });
       expect((await h.engine.refresh(hospital))?.outputs.name).toBe("Bare answer");
     });
 
     it("reports an answer of the wrong shape as such, naming the field", async () => {
-      await h.admin.setFaults({ rules: [{ method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: { project: { id: "four hundred", name: "x" } } }] });
+      await h.admin.setFaults({
+        rules: [{ method: "GET", path: "^/projects$", status: 200, body: [] }, { method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: { project: { id: "four hundred", name: "x" } } }],
+      });
       const error = await rejection(h.engine.refresh(hospital));
       expect(error.message).toMatch(new RegExp(`^drofus: GET /projects/${hospital.id} → 200: unexpected response at id: .*expected number`));
     });
