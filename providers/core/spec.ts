@@ -61,6 +61,15 @@ export interface ResourceSpec<I extends object, S extends object, C> {
   readonly inputs: z.ZodType<I>;
   /** Inputs that cannot change in place. */
   readonly replaceOn: readonly Fields<I>[];
+  /**
+   * For a server that derives the id from the natural key (Fess): the id
+   * these inputs map to, or undefined while it cannot be told (a preview
+   * unknown; the inputs arrive unvalidated). While it equals the current id,
+   * a changed `replaceOn` field is updated in place: the object was renamed
+   * behind Pulumi's back, and replacing it would create the new object under
+   * the very id the replacement then deletes.
+   */
+  idFor?(input: Readonly<Record<string, unknown>>): string | undefined;
   /** Delete the old object before creating the new one: its natural key is unique on the server. */
   readonly deleteBeforeReplace?: boolean;
   /** Inputs that are never stored: a salted digest in the outputs detects a change. */
@@ -192,8 +201,8 @@ interface Changes {
   replaces: string[];
 }
 
-/** The pure comparison behind both `diff` and `update`. */
-function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<string, unknown>): Changes {
+/** The pure comparison behind both `diff` and `update`; `id` (diff's) lets {@link ResourceSpec.idFor} rule out a replacement. */
+function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<string, unknown>, id?: string): Changes {
   const changed = new Set<string>();
   const replaces: string[] = [];
   for (const field of inputFields(spec)) {
@@ -208,7 +217,8 @@ function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<stri
       changed.add(field);
     }
   }
-  for (const field of changed) if (spec.replaceOn.includes(field)) replaces.push(field);
+  const sameObject = id !== undefined && spec.idFor !== undefined && spec.idFor(news) === id;
+  if (!sameObject) for (const field of changed) if (spec.replaceOn.includes(field)) replaces.push(field);
 
   const newConnection = news.connection as ConnectionArgs | undefined;
   if (!containsUnknown(newConnection)) {
@@ -291,9 +301,9 @@ export function providerMethods(spec: AnySpec) {
       return { inputs: raw, failures };
     },
 
-    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
       try {
-        const { changed, replaces } = compare(spec, migrate(spec, strip(olds)), strip(news));
+        const { changed, replaces } = compare(spec, migrate(spec, strip(olds)), strip(news), id);
         return {
           changes: changed.size > 0,
           replaces,
