@@ -183,6 +183,23 @@ interface Call {
  */
 const EXEC_FRAME = "script";
 
+/**
+ * Actions whose HTTP 404 plausibly means "no such workspace". Everywhere
+ * else Scenari says "not found" in band (`noWsp`, no `user`, skipped
+ * accounts), so a 404 means the service itself is not at this URL: it must
+ * not read as "already gone", or a destroy against a wrong URL would
+ * succeed having deleted nothing.
+ */
+const OBJECT_404: ReadonlySet<string> = new Set(["UpdateWspProps", "UpdateWspType", "DeleteWsp", "DeletePermanentlyWsp", "RestoreWsp", "GetSrc", "SetSpecifiedRoles"]);
+
+function serviceMissing(error: NotFound): AccessError {
+  const { app, method, path, status, serverMessage } = error;
+  return new AccessError(
+    { app, method, path, status, ...(serverMessage ? { serverMessage } : {}), hint: "scenari:url must be the chain portlet's URL, e.g. https://scenari.example.com/scenarichain-server" },
+    { cause: error },
+  );
+}
+
 /** Mutating requests carry the header the official clients send; whether a server requires it is unknown. */
 const CSRF = { Sccsrf: "1" } as const;
 
@@ -431,6 +448,7 @@ export class ScenariClient {
       });
     } catch (error) {
       if (error instanceof Unauthorized) this.#refused = error;
+      if (error instanceof NotFound && !OBJECT_404.has(call.cdaction)) throw serviceMissing(error);
       throw error;
     }
   }

@@ -302,7 +302,10 @@ export const workspaceSpec: ResourceSpec<Input, State, ScenariClient> = {
   async delete({ client }, id, previous) {
     const policy = previous.deletionPolicy ?? "trash";
     if (policy === "retain") return;
-    const fs = previous.backEnd === "fs";
+    // Asked first because it answers an unknown workspace in band: a 404 from it means a wrong URL, never "already gone".
+    const live = await client.workspace(id);
+    if (!live) return;
+    const fs = (live.backEnd ?? previous.backEnd) === "fs";
     if (policy === "purge") {
       // A file system has no trash: deleting the content folder is what makes it permanent there.
       if (fs) await client.deleteWorkspace(id, { deleteGen: true, deleteContent: true });

@@ -146,6 +146,13 @@ describe("ScenariUser", () => {
     await h.engine.destroy(state);
   });
 
+  it("fails loudly when dropping against a URL that is not the chain portlet", async () => {
+    const { state } = await h.engine.up(KIND, { account: "wrong-url" });
+    const error = await rejection(h.engine.destroy({ ...state, outputs: { ...state.outputs, serverUrl: h.sandbox.url } }));
+    expect(error.message).toMatch(/cdaction=DropUser.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/);
+    expect(await stored("wrong-url")).toBeDefined();
+  });
+
   it("fails on an existing account unless adopt, then adopts it and sets what the program declares", async () => {
     await h.admin.op("putAccount", { account: "frank", userType: "user", firstName: "Old", grantedRoles: ["main:admin"] });
     const declared = { account: "frank", firstName: "Frank", grantedRoles: ["main:reader"], password: "Fr4nk-Lloyd-Wright" };

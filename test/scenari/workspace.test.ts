@@ -342,6 +342,19 @@ describe("ScenariWorkspace on a database backend", () => {
       expect((await wsps()).some((w) => w.title === "T" && w.alias === undefined)).toBe(false);
     });
 
+    it("fails loudly against a URL that is not the chain portlet, even on delete, rather than reading as already gone", async () => {
+      const { state } = await h.engine.up(KIND, { alias: "wrong-url", title: "W", model: { key: "Dokiel", lang: "fr-FR" } });
+      const elsewhere = { ...state, outputs: { ...state.outputs, serverUrl: h.sandbox.url } };
+      const error = await rejection(h.engine.destroy(elsewhere));
+      expect(error.message).toMatch(/^scenari: GET \/script\/u\/adminWsp\?cdaction=InfoWsp.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/);
+      expect((await infoWsp(h, "wrong-url")).srcFields).toEqual({ srcSt: 2 });
+      // Against the right URL, a workspace already purged is simply gone: one read, no write.
+      await h.admin.op("purgeWsp", { wsp: "wrong-url" });
+      await h.admin.resetRequests();
+      await h.engine.destroy(state);
+      expect(await actionsOf(h)).toEqual(["GET InfoWsp"]);
+    });
+
     it("tolerates values still unknown at preview time", async () => {
       const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
       expect(await h.engine.preview(KIND, { alias: unknown, title: unknown, model: unknown, roles: unknown })).toBe("create");
