@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { digestSecret, matchesDigest } from "./digest";
-import { AccessError, InvalidInput, NotFound, type AppName } from "./errors";
+import { AccessError, ConfigurationError, ConnectionFailed, Forbidden, InvalidInput, NotFound, RateLimited, ServerError, Unauthorized, type AppName } from "./errors";
 import {
   connectionSchema,
   effectiveUrl,
@@ -412,6 +412,9 @@ async function createOrAdopt(spec: AnySpec, ctx: CreateContext<unknown>, input: 
   } catch (error) {
     // A later step of a multi-step create failed: the caller records what exists.
     if (exists || !(error instanceof AccessError)) throw error;
+    // A server that would not serve (down, rate limited, refusing the credentials) said nothing about
+    // the object: looking it up would only send more requests to a server that is not answering.
+    if (!error.ambiguous && [ServerError, RateLimited, ConnectionFailed, Unauthorized, Forbidden, ConfigurationError].some((kind) => error instanceof kind)) throw error;
     const found = await spec.find(ctx, input).catch(() => undefined);
     if (error.ambiguous) {
       // Ours if it is there now: the request that failed is what made it.

@@ -15,6 +15,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { FaultConfig } from "../../sandbox/core/faults";
 import type { LoggedRequest } from "../../sandbox/core/requestLog";
 import { SandboxAdmin } from "../../sandbox/core/admin";
+import { createDrofusSandbox } from "../../sandbox/drofus";
+import type { DrofusState } from "../../sandbox/drofus/state";
 import { createScodocSandbox } from "../../sandbox/scodoc";
 import type { ScodocState } from "../../sandbox/scodoc/model";
 import { createEngineStack, pkg, type EngineStack } from "../support/engine";
@@ -167,7 +169,7 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
     const lines = errorLines(error.message);
     expect(lines.length).toBeGreaterThan(0);
     // Every failing resource says the same thing: the one error a user must act on.
-    expect(new Set(lines).size, lines.join("\n")).toBe(1);
+    expect(kinds(lines).size, lines.join("\n")).toBe(1);
     expect(lines[0]).toMatch(/scodoc: POST \/ScoDoc\/api\/tokens → 401.*credentials/);
     const log = await admin.requests();
     expect(log.byRoute).toEqual({ "POST /ScoDoc/api/tokens": 1 });
@@ -180,13 +182,13 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
     const refused = await stackFor(`http://127.0.0.1:${port}`, "admin", "irrelevant-password", { SCODOC_MAX_RETRIES: "2" });
     const decl = declaration("DN", 2, 1, 1);
     const down = errorLines((await rejection(refused.up(programOf(decl)))).message);
-    expect(new Set(down).size, down.join("\n")).toBe(1);
+    expect(kinds(down).size, down.join("\n")).toBe(1);
     expect(down[0]).toMatch(/scodoc: .*connection refused by 127\.0\.0\.1/);
 
     const { sandbox, admin, seed } = await scodoc({ errorRate: 1, errorStatus: 503 });
     const failing = await stackFor(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password, { SCODOC_MAX_RETRIES: "2" });
     const unavailable = errorLines((await rejection(failing.up(programOf(decl)))).message);
-    expect(new Set(unavailable).size, unavailable.join("\n")).toBe(1);
+    expect(kinds(unavailable).size, unavailable.join("\n")).toBe(1);
     expect(unavailable[0]).toMatch(/scodoc: POST \/ScoDoc\/api\/tokens → 503/);
     const log = await admin.requests();
     // The departement and the role start at once (the user waits for them):
@@ -248,13 +250,128 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
   }, 240_000);
 });
 
+interface DrofusDeclaration {
+  projects: string[];
+  members: { username: string; project: string }[];
+}
+
+function drofusDeclaration(prefix: string, projects: number, members: number): DrofusDeclaration {
+  const names = Array.from({ length: projects }, (_, i) => `${prefix} project ${i}`);
+  return { projects: names, members: Array.from({ length: members }, (_, i) => ({ username: `${prefix.toLowerCase()}.member${i}`, project: names[i % projects] as string })) };
+}
+
+function drofusProgram(decl: DrofusDeclaration) {
+  return async () => {
+    const projects = new Map(
+      decl.projects.map((name, i) => [
+        name,
+        new pkg.DrofusProject(`p${i}`, { name, description: "faults", constructor: "Builders Ltd", ownerId: 5, projectTypeId: 1, database: { newFromTemplate: "dev-template", name: `${name.replace(/\W+/g, "-").toLowerCase()}-db` } }),
+      ]),
+    );
+    for (const m of decl.members) {
+      new pkg.DrofusProjectUser(m.username, {
+        projectId: (projects.get(m.project) as InstanceType<typeof pkg.DrofusProject>).projectId,
+        username: m.username,
+        firstName: "Member",
+        lastName: m.username,
+        email: `${m.username}@arch.example`,
+        rights: { room: "read", equipment: "full" },
+      });
+    }
+  };
+}
+
+function expectDrofusExactly(st: DrofusState, seed: DrofusState, decl: DrofusDeclaration): void {
+  const sorted = (xs: string[]) => [...xs].sort();
+  expect(sorted(st.projects.map((p) => p.name))).toEqual(sorted([...seed.projects.map((p) => p.name), ...decl.projects]));
+  const projectName = new Map(st.projects.map((p) => [p.id, p.name]));
+  const seeded = new Set(seed.projectUsers.map((m) => `${m.username}@${m.project_id}`));
+  const members = st.projectUsers.filter((m) => !seeded.has(`${m.username}@${m.project_id}`)).map((m) => `${m.username}@${projectName.get(m.project_id)}`);
+  expect(sorted(members)).toEqual(sorted(decl.members.map((m) => `${m.username}@${m.project}`)));
+}
+
+async function drofus(faults?: FaultConfig): Promise<{ sandbox: Awaited<ReturnType<ReturnType<typeof createDrofusSandbox>["start"]>>; admin: SandboxAdmin; seed: DrofusState }> {
+  const sandbox = await createDrofusSandbox(faults ? { faults } : {}).start();
+  cleanups.push(() => sandbox.stop());
+  const admin = new SandboxAdmin(sandbox.url);
+  return { sandbox, admin, seed: await admin.state<DrofusState>() };
+}
+
+async function drofusStack(url: string, username: string, password: string, env: Record<string, string> = {}): Promise<EngineStack> {
+  const s = await createEngineStack({
+    config: { "drofus:url": { value: url }, "drofus:username": { value: username }, "drofus:password": { value: password, secret: true } },
+    env,
+  });
+  cleanups.push(() => s.cleanup());
+  return s;
+}
+
+describe("dRofus under faults, through the real Pulumi CLI", () => {
+  it("chaos: an up converges in a single run, and the server holds exactly the declaration", async () => {
+    const { sandbox, admin, seed } = await drofus({
+      seed: 7,
+      jitterMs: 15,
+      errorRate: 0.05,
+      rateLimitedRate: 0.05,
+      retryAfterSeconds: 1,
+      resetRate: 0.02,
+      rules: [
+        { method: "POST", path: "^/projects$", reset: true, after: true, times: 2 },
+        { method: "POST", path: "^/project_users$", reset: true, after: true, times: 4 },
+        { method: "PATCH", path: "^/project_users/", status: 503, after: true, times: 2 },
+      ],
+    });
+    const decl = drofusDeclaration("Chaos", 4, 56);
+    const s = await drofusStack(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password);
+    const up = await s.up(drofusProgram(decl));
+    expect(up.changes).toEqual({ create: 61 });
+    const log = await admin.requests();
+    expect(log.faults).toBeGreaterThan(10);
+    expectDrofusExactly(await admin.state<DrofusState>(), seed, decl);
+    await s.previewNoChanges(drofusProgram(decl));
+  }, 180_000);
+
+  it("wrong credentials: one clear error, one request, nothing changed", async () => {
+    const { sandbox, admin, seed } = await drofus();
+    const decl = drofusDeclaration("Wrong", 2, 2);
+    const s = await drofusStack(sandbox.clientUrl, sandbox.credentials.username, "not-the-password");
+    const lines = errorLines((await rejection(s.up(drofusProgram(decl)))).message, "drofus");
+    expect(lines.length).toBeGreaterThan(0);
+    expect(kinds(lines).size, lines.join("\n")).toBe(1);
+    expect(lines[0]).toMatch(/drofus: .* → 401/);
+    // Both projects start at once; the refusal is remembered, so at most one request each.
+    const log = await admin.requests();
+    expect(log.total).toBeLessThanOrEqual(2);
+    expect(log.writes).toBe(0);
+    expect(await admin.state<DrofusState>()).toEqual(seed);
+  });
+
+  it("server down: a server answering 503 gives one clear error, a bounded number of requests, no change", async () => {
+    const { sandbox, admin, seed } = await drofus({ errorRate: 1, errorStatus: 503 });
+    const decl = drofusDeclaration("Down", 2, 2);
+    const s = await drofusStack(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password, { DROFUS_MAX_RETRIES: "2" });
+    const lines = errorLines((await rejection(s.up(drofusProgram(decl)))).message, "drofus");
+    expect(kinds(lines).size, lines.join("\n")).toBe(1);
+    expect(lines[0]).toMatch(/drofus: .* → 503/);
+    // Two projects, each its first request and two retries; the members wait for them.
+    expect((await admin.requests()).total).toBeLessThanOrEqual(2 * 3);
+    await admin.clearFaults();
+    expect(await admin.state<DrofusState>()).toEqual(seed);
+  }, 120_000);
+});
+
 /** Error lines naming the application, as the CLI prints them for each failed resource. */
-function errorLines(message: string): string[] {
+function errorLines(message: string, app = "scodoc"): string[] {
   return message
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => /\bscodoc: /.test(l))
-    .map((l) => l.slice(l.indexOf("scodoc: ")));
+    .filter((l) => l.includes(`${app}: `))
+    .map((l) => l.slice(l.indexOf(`${app}: `)));
+}
+
+/** The same error seen by several resources differs only by the request's path (a project's name in a query): compare without it. */
+function kinds(lines: readonly string[]): Set<string> {
+  return new Set(lines.map((l) => l.replace(/ \/\S* → /, " <path> → ")));
 }
 
 function busiestWindow(entries: readonly LoggedRequest[], windowMs: number): number {
