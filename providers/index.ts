@@ -22,6 +22,9 @@ export {
 export { ScodocDepartement, type ScodocDepartementArgs } from "./scodoc/departement";
 export { ScodocRole, type ScodocRoleArgs } from "./scodoc/role";
 export { ScodocUser, type ScodocUserArgs, type ScodocGrantArgs } from "./scodoc/user";
+export { FessRole, type FessRoleArgs } from "./fess/role";
+export { FessGroup, type FessGroupArgs } from "./fess/group";
+export { FessUser, type FessUserArgs } from "./fess/user";
 export { DrofusProject, type DrofusProjectArgs, type DrofusDatabaseArgs } from "./drofus/project";
 export { DrofusProjectUser, type DrofusProjectUserArgs, type DrofusRightsArgs, type DrofusRightsLevel } from "./drofus/projectUser";
 export {
