@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --n 500 --latency 20]`: `pulumi up`, an unchanged
- * preview and a refresh of a stack of N ScoDoc users (two grants and a
- * password each) plus its roles and departements, against local sandboxes
+ * `npm run bench [-- --n 500 --latency 20 --no-drofus]`: `pulumi up`, an
+ * unchanged preview and a refresh of a stack of N ScoDoc users (two grants
+ * and a password each) plus its roles and departements, and a dRofus part in
+ * proportion (a project per 100 users, a membership per 5), against local sandboxes
  * that answer every request after `--latency` ms, at the engine's default
  * parallelism. Every figure is printed against a floor measured in the same
  * run: the minimal request set of the same declaration, sent by a plain
@@ -12,8 +13,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { scodocDeclaration } from "./declaration";
-import { scodocFloor } from "./floor";
+import { drofusDeclaration, scodocDeclaration } from "./declaration";
+import { drofusFloor, scodocFloor } from "./floor";
 
 /** The repository root: the nearest folder up whose package.json is this package's (the bench runs compiled, from .tmp/). */
 function findRoot(from: string): string {
@@ -120,23 +121,50 @@ async function main(): Promise<void> {
   // The engine's default: 4 × GOMAXPROCS (pulumi/pkg/cmd/pulumi/operations/up.go); the floor uses the same.
   const parallelism = 4 * availableParallelism();
   const decl = scodocDeclaration(n);
-  const resources = decl.departements.length + decl.roles.length + decl.users.length;
+  // Fess and Scenari have no resources in the package yet; dRofus joins unless --no-drofus.
+  const withDrofus = !process.argv.includes("--no-drofus");
+  const drofus = drofusDeclaration(n);
+  const apps = withDrofus ? (["scodoc", "drofus"] as const) : (["scodoc"] as const);
+  const scodocResources = decl.departements.length + decl.roles.length + decl.users.length;
+  const drofusResources = withDrofus ? drofus.projects.length + drofus.members.length : 0;
+  const resources = scodocResources + drofusResources;
   const faults = { latencyMs };
-  console.log(`bench: ${n} ScoDoc users, ${decl.roles.length} roles, ${decl.departements.length} departements (${resources} resources); ${latencyMs} ms per request; concurrency ${parallelism}; Pulumi ${cli.version}`);
+  console.log(
+    `bench: ${n} ScoDoc users, ${decl.roles.length} roles, ${decl.departements.length} departements` +
+      (withDrofus ? `; ${drofus.projects.length} dRofus projects, ${drofus.members.length} members` : "") +
+      ` (${resources} resources); ${latencyMs} ms per request; concurrency ${parallelism}; Pulumi ${cli.version}`,
+  );
 
   // The floor, on sandboxes of its own so the stack starts from the same fresh server.
-  const floorBoxes = await startSandboxes({ apps: ["scodoc"], faults });
-  let floor;
+  const floorBoxes = await startSandboxes({ apps, faults });
+  const floorByApp: Record<string, { requests: number; wallMs: number }> = {};
   try {
     const scodoc = floorBoxes.get("scodoc");
-    floor = await scodocFloor(scodoc.endpoint.url, scodoc.endpoint.username ?? "", scodoc.endpoint.password ?? "", decl, parallelism);
-    const served = (await scodoc.admin.requests()).total;
-    if (served !== floor.requests) throw new Error(`bench: the floor sent ${floor.requests} requests but the sandbox saw ${served}`);
+    floorByApp.scodoc = await scodocFloor(scodoc.endpoint.url, scodoc.endpoint.username ?? "", scodoc.endpoint.password ?? "", decl, parallelism);
+    if (withDrofus) {
+      const d = floorBoxes.get("drofus");
+      // After the ScoDoc part, not beside it: the engine's parallelism is one budget for every resource.
+      floorByApp.drofus = await drofusFloor(d.endpoint.url, d.endpoint.username ?? "", d.endpoint.password ?? "", drofus, parallelism);
+    }
+    for (const app of apps) {
+      const served = (await floorBoxes.get(app).admin.requests()).total;
+      if (served !== floorByApp[app]?.requests) throw new Error(`bench: the ${app} floor sent ${floorByApp[app]?.requests} requests but the sandbox saw ${served}`);
+    }
   } finally {
     await floorBoxes.stop();
   }
+  const floor = Object.values(floorByApp).reduce((a, b) => ({ requests: a.requests + b.requests, wallMs: a.wallMs + b.wallMs }), { requests: 0, wallMs: 0 });
 
-  const boxes = await startSandboxes({ apps: ["scodoc"], faults });
+  const boxes = await startSandboxes({ apps, faults });
+  const resetAll = () => Promise.all(apps.map((a) => boxes.get(a).admin.resetRequests()));
+  const countAll = async () => {
+    const byApp: Record<string, { total: number; byRoute: Record<string, number> }> = {};
+    for (const a of apps) {
+      const c = await boxes.get(a).admin.requests();
+      byApp[a] = { total: c.total, byRoute: c.byRoute };
+    }
+    return { total: Object.values(byApp).reduce((t, c) => t + c.total, 0), byApp };
+  };
   const stamp = `${new Date().toISOString().replace(/[:.]/g, "-")}-n${n}`;
   const work = join(ROOT, ".tmp", "bench", stamp);
   const backend = join(work, "state");
@@ -153,19 +181,27 @@ async function main(): Promise<void> {
     await run(["config", "set", "scodoc:url", scodoc.endpoint.url]);
     await run(["config", "set", "scodoc:username", scodoc.endpoint.username ?? ""]);
     await run(["config", "set", "--secret", "scodoc:password"], scodoc.endpoint.password ?? "");
+    await run(["config", "set", "drofus", String(withDrofus)]);
+    if (withDrofus) {
+      const d = boxes.get("drofus").endpoint;
+      await run(["config", "set", "drofus:url", d.url]);
+      await run(["config", "set", "drofus:username", d.username ?? ""]);
+      await run(["config", "set", "--secret", "drofus:password"], d.password ?? "");
+    }
 
-    await scodoc.admin.resetRequests();
+    await resetAll();
     // --skip-preview: the floor has no preview either; the preview is measured on its own below.
     const up = await run(["up", "--yes", "--skip-preview", "--non-interactive"]);
-    const upRequests = (await scodoc.admin.requests()).total;
+    const upCounts = await countAll();
+    const upRequests = upCounts.total;
 
-    await scodoc.admin.resetRequests();
+    await resetAll();
     const preview = await run(["preview", "--expect-no-changes", "--non-interactive"]);
-    const previewRequests = (await scodoc.admin.requests()).total;
+    const previewRequests = (await countAll()).total;
 
-    await scodoc.admin.resetRequests();
+    await resetAll();
     const refresh = await run(["refresh", "--yes", "--skip-preview", "--non-interactive"]);
-    const refreshCounts = await scodoc.admin.requests();
+    const refreshCounts = await countAll();
 
     const exported = join(work, "export.json");
     await run(["stack", "export", "--file", exported]);
@@ -179,28 +215,40 @@ async function main(): Promise<void> {
     const st = await scodoc.admin.state<{ users: { user_name: string }[] }>();
     const missing = decl.users.filter((u) => !st.users.some((x) => x.user_name === u.userName));
     if (ours.length !== resources || missing.length > 0) throw new Error(`bench: ${ours.length}/${resources} resources in state, ${missing.length} users missing`);
+    if (withDrofus) {
+      const ds = await boxes.get("drofus").admin.state<{ projectUsers: { username: string }[] }>();
+      const absent = drofus.members.filter((m) => !ds.projectUsers.some((x) => x.username === m.username));
+      if (absent.length > 0) throw new Error(`bench: ${absent.length} dRofus members missing`);
+    }
 
     const minimalPerResource = floor.requests / resources;
     const result = {
-      app: "scodoc",
+      apps,
       n,
       resources,
+      resourcesByApp: { scodoc: scodocResources, ...(withDrofus ? { drofus: drofusResources } : {}) },
       latencyMs,
       concurrency: parallelism,
       pulumiVersion: cli.version,
       node: process.version,
       cpus: availableParallelism(),
-      up: { wallMs: Math.round(up.wallMs), requests: upRequests, requestsPerResource: upRequests / resources, providerPeakRssMb: up.providerPeakRssMb },
-      floor: { wallMs: Math.round(floor.wallMs), requests: floor.requests, requestsPerResource: minimalPerResource },
+      up: {
+        wallMs: Math.round(up.wallMs),
+        requests: upRequests,
+        requestsByApp: Object.fromEntries(Object.entries(upCounts.byApp).map(([a, c]) => [a, c.total])),
+        requestsPerResource: upRequests / resources,
+        providerPeakRssMb: up.providerPeakRssMb,
+      },
+      floor: { wallMs: Math.round(floor.wallMs), requests: floor.requests, requestsPerResource: minimalPerResource, byApp: floorByApp },
       upVsFloor: up.wallMs / floor.wallMs,
       requestsVsMinimal: upRequests / floor.requests,
       preview: { wallMs: Math.round(preview.wallMs), requests: previewRequests },
-      refresh: { wallMs: Math.round(refresh.wallMs), requests: refreshCounts.total, byRoute: refreshCounts.byRoute, providerPeakRssMb: refresh.providerPeakRssMb },
+      refresh: { wallMs: Math.round(refresh.wallMs), requests: refreshCounts.total, byApp: refreshCounts.byApp, providerPeakRssMb: refresh.providerPeakRssMb },
       state: { bytes: stateBytes, bytesPerResource: Math.round(stateBytes / resources), providerBytesMax: Math.max(...providerBytes), providerBytesMean: Math.round(providerBytes.reduce((a, b) => a + b, 0) / providerBytes.length) },
     };
     const dir = join(ROOT, "bench", "results");
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `scodoc-${stamp}.json`);
+    const file = join(dir, `${apps.join("-")}-${stamp}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

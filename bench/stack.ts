@@ -3,7 +3,7 @@
  * project (bench/run.ts). It loads the package by name, from its build
  * output, as a consumer's stack does.
  */
-import { scodocDeclaration } from "./declaration";
+import { DROFUS_PROJECT, DROFUS_RIGHTS, drofusDeclaration, scodocDeclaration } from "./declaration";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
@@ -25,4 +25,26 @@ for (const u of decl.users) {
     password: u.password,
     roles: u.grants.map((g) => ({ role: roles.get(g.role)?.name ?? g.role, departement: depts.get(g.departement)?.acronym ?? g.departement })),
   });
+}
+
+if (config.getBoolean("drofus")) {
+  const d = drofusDeclaration(config.requireNumber("n"));
+  const projects = new Map(
+    d.projects.map((p, i) => [
+      p.name,
+      new pkg.DrofusProject(`project${i}`, {
+        name: p.name,
+        description: DROFUS_PROJECT.description,
+        constructor: DROFUS_PROJECT.constructor,
+        ownerId: DROFUS_PROJECT.ownerId,
+        projectTypeId: DROFUS_PROJECT.projectTypeId,
+        database: { newFromTemplate: DROFUS_PROJECT.template, name: p.database },
+      }),
+    ]),
+  );
+  for (const m of d.members) {
+    const project = projects.get(m.project);
+    if (!project) throw new Error(`bench: no project ${m.project}`);
+    new pkg.DrofusProjectUser(m.username, { projectId: project.projectId, username: m.username, firstName: m.firstName, lastName: m.lastName, email: m.email, rights: { ...DROFUS_RIGHTS } });
+  }
 }
