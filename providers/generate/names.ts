@@ -1,0 +1,48 @@
+/**
+ * Resource names and variable names from natural keys. A name must not change
+ * when other objects appear on the server (a new name would make Pulumi
+ * replace the resource), so a key is kept as it is when it is already a safe
+ * name, and otherwise sanitised with a short digest of the exact key appended:
+ * the digest depends on that key alone, and keeps `a\b` and `a@b` apart.
+ */
+import { createHash } from "node:crypto";
+
+const digest = (key: string) => createHash("sha256").update(key, "utf8").digest("hex").slice(0, 8);
+
+/** Characters kept in a resource name: URN-safe and readable in `pulumi preview`. */
+const UNSAFE_NAME = /[^A-Za-z0-9._@-]/g;
+/** Characters kept in a TypeScript identifier (after its prefix). */
+const UNSAFE_IDENT = /[^A-Za-z0-9_]/g;
+
+function derive(key: string, unsafe: RegExp): { name: string; exact: boolean } {
+  const cleaned = key.replace(unsafe, "_");
+  return cleaned === key && key !== "" ? { name: key, exact: true } : { name: `${cleaned}_${digest(key)}`, exact: false };
+}
+
+/**
+ * One name per key, unique within `keys`. Fails on the (practically
+ * impossible) clash of a kept key with another key's digested form, rather
+ * than give two resources one name.
+ */
+function uniqueNames(keys: readonly string[], unsafe: RegExp, prefix: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const owner = new Map<string, string>();
+  for (const key of keys) {
+    const name = prefix + derive(key, unsafe).name;
+    const clash = owner.get(name);
+    if (clash !== undefined && clash !== key) throw new Error(`the keys ${JSON.stringify(clash)} and ${JSON.stringify(key)} both give the name ${name}`);
+    owner.set(name, key);
+    names.set(key, name);
+  }
+  return names;
+}
+
+/** Pulumi resource names, unique within one resource type (the URN includes the type). */
+export function resourceNames(keys: readonly string[]): Map<string, string> {
+  return uniqueNames(keys, UNSAFE_NAME, "");
+}
+
+/** `const` names: `prefix` keeps kinds apart and makes a key starting with a digit a valid identifier. */
+export function variableNames(prefix: string, keys: readonly string[]): Map<string, string> {
+  return uniqueNames(keys, UNSAFE_IDENT, `${prefix}_`);
+}

@@ -1,0 +1,91 @@
+/**
+ * Helpers for the generate suites: run the compiled CLI as a subprocess, and
+ * drive the program it wrote as a CLI project (its own Pulumi.yaml, run by the
+ * real Pulumi CLI through the Automation API's LocalWorkspace), in a folder
+ * under the repository's .tmp/ so that `pulumi-access-as-code` and
+ * `@pulumi/pulumi` resolve through the repository's node_modules.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import type * as automation from "@pulumi/pulumi/automation";
+
+export const ROOT = resolve(__dirname, "../..");
+const CLI = join(ROOT, "dist", "providers", "generate", "cli.js");
+const nativeRequire = createRequire(join(ROOT, "package.json"));
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { ensurePulumi, pulumiEnv } = nativeRequire("./scripts/ensure-pulumi.js") as {
+  ensurePulumi(): { binDir: string };
+  pulumiEnv(extra?: Record<string, string>): Record<string, string>;
+};
+const auto = nativeRequire("@pulumi/pulumi/automation") as typeof automation;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+let counter = 0;
+
+/** A fresh folder under .tmp/generate/. */
+export function workDir(label: string): string {
+  const dir = join(ROOT, ".tmp", "generate", `${label}-${process.pid}-${counter++}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run `pulumi-access-as-code <args>` with only these variables added to a
+ * clean environment (none of the caller's SCODOC_* etc. leak in). Asynchronous:
+ * the sandbox answering it runs in this process.
+ */
+export async function runGenerate(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...base, ...env }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+/** Every file of a folder (not recursive), by name. */
+export function readFiles(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [e.name, readFileSync(join(dir, e.name), "utf8")] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+export interface CliProject {
+  up(): Promise<{ changes: Record<string, number>; stdout: string }>;
+  previewNoChanges(): Promise<string>;
+}
+
+/** The generated program in `dir` as a stack on a file backend, with this config. */
+export async function cliProject(dir: string, config: Record<string, { value: string; secret?: boolean }>): Promise<CliProject> {
+  const { binDir } = ensurePulumi();
+  const pulumiCommand = await auto.PulumiCommand.get({ root: dirname(binDir), skipVersionCheck: true });
+  const backendDir = join(dir, ".state");
+  mkdirSync(backendDir, { recursive: true });
+  const envVars = pulumiEnv({ PULUMI_BACKEND_URL: `file://${backendDir}`, PULUMI_CONFIG_PASSPHRASE: "generate-test-passphrase" });
+  const stack = await auto.LocalWorkspace.createOrSelectStack({ stackName: "test", workDir: dir }, { envVars, pulumiCommand });
+  await stack.setAllConfig(config);
+  return {
+    async up() {
+      const result = await stack.up({ color: "never" });
+      return { changes: { ...result.summary.resourceChanges }, stdout: result.stdout };
+    },
+    async previewNoChanges() {
+      return (await stack.preview({ expectNoChanges: true, color: "never" })).stdout;
+    },
+  };
+}
