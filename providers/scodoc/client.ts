@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { cachedPerConnection, requireCredential, type ResolvedConnection } from "../core/connection";
-import { NotFound, Unauthorized } from "../core/errors";
+import { ConfigurationError, NotFound, Unauthorized } from "../core/errors";
 import { HttpClient, segment, type Authenticator, type HttpResponse, type RequestOptions } from "../core/http";
 import { Snapshot } from "../core/snapshot";
 
@@ -112,15 +112,28 @@ class TokenAuthenticator implements Authenticator {
     const username = requireCredential(this.#connection, "username");
     const password = requireCredential(this.#connection, "password");
     const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-    const res = await this.#login.request({
-      method: "POST",
-      path: "/tokens",
-      // Asking for a token twice is harmless: ScoDoc returns the same one.
-      idempotent: true,
-      auth: { header: async () => basic, renew: () => false },
-      schema: z.object({ token: z.string().min(1) }),
-    });
-    return res.body.token;
+    try {
+      const res = await this.#login.request({
+        method: "POST",
+        path: "/tokens",
+        // Asking for a token twice is harmless: ScoDoc returns the same one.
+        idempotent: true,
+        auth: { header: async () => basic, renew: () => false },
+        schema: z.object({ token: z.string().min(1) }),
+      });
+      return res.body.token;
+    } catch (error) {
+      // Every ScoDoc 9 answers this route; a 404 means the URL is not a ScoDoc
+      // API. Left a NotFound, it would let a delete report the object as gone.
+      if (error instanceof NotFound) {
+        throw new ConfigurationError(
+          "scodoc",
+          `no ScoDoc API at ${this.#connection.http.baseUrl}: POST /ScoDoc/api/tokens answered 404`,
+          "scodoc:url must be the server's root, such as https://scodoc.example.com (the API lives under /ScoDoc/api)",
+        );
+      }
+      throw error;
+    }
   }
 }
 
