@@ -184,6 +184,18 @@ describe.each(FESS_VERSIONS)("FessRole against Fess $version", ({ version, creat
     }
   });
 
+  it("says fess:url must be the server root when it points elsewhere", async () => {
+    const other = await h.withConfig({ "fess:url": `${h.sandbox.clientUrl}/api/admin` });
+    try {
+      await expect(other.engine.up(KIND, { name: "misdirected" })).rejects.toThrow(
+        /^fess: GET \/api\/admin\/api\/admin\/role\/setting\/\S+ → 404: expected JSON, got: <!DOCTYPE html>.*\(hint: is fess:url the root of a Fess server\?\)$/,
+      );
+      expect((await h.admin.requests()).writes).toBe(0);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("says where to set the token when none is configured, sending nothing", async () => {
     const other = await h.withConfig({ "fess:token": "" });
     try {
