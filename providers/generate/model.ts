@@ -23,6 +23,8 @@ export interface Declaration {
   readonly variable?: string;
   /** In the order they are written; `undefined` members are left out. */
   readonly args: { readonly [key: string]: Value | undefined };
+  /** Variables this one must wait for where no output can say so (a map keyed by account names). */
+  readonly dependsOn?: readonly string[];
 }
 
 /** A stack config key the generated program reads, listed in its README. */

@@ -42,7 +42,18 @@ export function resourceNames(keys: readonly string[]): Map<string, string> {
   return uniqueNames(keys, UNSAFE_NAME, "");
 }
 
-/** `const` names: `prefix` keeps kinds apart and makes a key starting with a digit a valid identifier. */
+/**
+ * `const` names: `prefix` keeps kinds apart and makes a key starting with a
+ * digit a valid identifier. A variable is not part of any URN, so readability
+ * wins: keys are only cleaned (`auteurs-bio` -> `group_auteurs_bio`), and a
+ * digest is added only to keys whose cleaned forms clash.
+ */
 export function variableNames(prefix: string, keys: readonly string[]): Map<string, string> {
-  return uniqueNames(keys, UNSAFE_IDENT, `${prefix}_`);
+  const cleaned = (key: string) => `${prefix}_${key.replace(UNSAFE_IDENT, "_")}`;
+  const seen = new Map<string, number>();
+  for (const key of keys) seen.set(cleaned(key), (seen.get(cleaned(key)) ?? 0) + 1);
+  const names = new Map<string, string>();
+  for (const key of keys) names.set(key, seen.get(cleaned(key))! > 1 ? `${cleaned(key)}_${digest(key)}` : cleaned(key));
+  if (new Set(names.values()).size !== names.size) return uniqueNames(keys, UNSAFE_IDENT, `${prefix}_`);
+  return names;
 }
