@@ -13,7 +13,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { ensurePulumi, pulumiEnv } = require("./ensure-pulumi.js");
 const { startSandboxes } = require("../dist/sandbox");
-const { showDrofus, showScenari, showScodoc } = require("./demo/show");
+const { showDrofus, showFess, showScenari, showScodoc } = require("./demo/show");
 
 const ROOT = path.resolve(__dirname, "..");
 const STATE = path.join(ROOT, ".pulumi-state");
@@ -57,6 +57,8 @@ async function main() {
     console.log("\nWhat the servers now hold, read back through their own APIs:\n");
     const scodoc = sandboxes.apps.scodoc;
     if (scodoc) await showScodoc(scodoc.endpoint);
+    const fess = sandboxes.apps.fess;
+    if (fess) await showFess(fess.endpoint);
     const drofus = sandboxes.apps.drofus;
     if (drofus) await showDrofus(drofus.endpoint);
     const scenari = sandboxes.apps.scenari;

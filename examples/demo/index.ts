@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { drofus } from "./drofus";
+import { fess } from "./fess";
 import { scenari } from "./scenari";
 import { scodoc } from "./scodoc";
 
@@ -13,3 +14,4 @@ const config = new pulumi.Config();
 export const scodocOutputs = scodoc(config);
 export const drofusOutputs = drofus();
 export const scenariOutputs = scenari(config);
+export const fessOutputs = fess(config);

@@ -5,6 +5,7 @@
 const { resolveConnection } = require("../../dist/providers/core/connection");
 const { scodocClient } = require("../../dist/providers/scodoc/client");
 const { drofusClient } = require("../../dist/providers/drofus/client");
+const { fessClient, nameOfFessId } = require("../../dist/providers/fess/client");
 const { scenariClient } = require("../../dist/providers/scenari/client");
 
 function table(title, rows) {
@@ -62,4 +63,14 @@ async function showScenari(endpoint) {
   table("  workspace roles", grants);
 }
 
-module.exports = { showScodoc, showDrofus, showScenari, table };
+async function showFess(endpoint) {
+  const client = fessClient(resolveConnection("fess", endpoint));
+  const [roles, groups, users] = await Promise.all([client.list("role"), client.list("group"), client.list("user")]);
+  const names = (ids) => (ids ?? []).map((id) => nameOfFessId(id) ?? id).join(",");
+  console.log(`Fess (${endpoint.url})`);
+  table("  roles", roles.map((r) => ({ role: r.name })));
+  table("  groups", groups.map((g) => ({ group: g.name })));
+  table("  users", users.map((u) => ({ user: u.name, roles: names(u.roles), groups: names(u.groups) })));
+}
+
+module.exports = { showScodoc, showDrofus, showFess, showScenari, table };
