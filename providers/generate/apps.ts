@@ -1,6 +1,7 @@
 /** The applications `generate` can read, and the kinds each one's `--only` accepts. */
 import type { ResolvedConnection } from "../core/connection";
 import type { GeneratedStack, ReadOptions } from "./model";
+import { DROFUS_KINDS, readDrofus } from "./drofus";
 import { readScenari, SCENARI_KINDS } from "./scenari";
 import { readScodoc, SCODOC_KINDS } from "./scodoc";
 
@@ -11,5 +12,6 @@ export interface Generator {
 
 export const GENERATORS: { readonly [app: string]: Generator } = {
   scodoc: { kinds: SCODOC_KINDS, read: readScodoc },
+  drofus: { kinds: DROFUS_KINDS, read: readDrofus },
   scenari: { kinds: SCENARI_KINDS, read: readScenari },
 };

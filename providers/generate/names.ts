@@ -14,8 +14,11 @@ const UNSAFE_NAME = /[^A-Za-z0-9._@-]/g;
 /** Characters kept in a TypeScript identifier (after its prefix). */
 const UNSAFE_IDENT = /[^A-Za-z0-9_]/g;
 
+/** Accents dropped before cleaning (`Hôpital` -> `Hopital`, not `H_pital`): names stay readable. */
+const clean = (key: string, unsafe: RegExp) => key.normalize("NFD").replace(/\p{M}/gu, "").replace(unsafe, "_");
+
 function derive(key: string, unsafe: RegExp): { name: string; exact: boolean } {
-  const cleaned = key.replace(unsafe, "_");
+  const cleaned = clean(key, unsafe);
   return cleaned === key && key !== "" ? { name: key, exact: true } : { name: `${cleaned}_${digest(key)}`, exact: false };
 }
 
@@ -49,7 +52,7 @@ export function resourceNames(keys: readonly string[]): Map<string, string> {
  * digest is added only to keys whose cleaned forms clash.
  */
 export function variableNames(prefix: string, keys: readonly string[]): Map<string, string> {
-  const cleaned = (key: string) => `${prefix}_${key.replace(UNSAFE_IDENT, "_")}`;
+  const cleaned = (key: string) => `${prefix}_${clean(key, UNSAFE_IDENT)}`;
   const seen = new Map<string, number>();
   for (const key of keys) seen.set(cleaned(key), (seen.get(cleaned(key)) ?? 0) + 1);
   const names = new Map<string, string>();

@@ -1,0 +1,164 @@
+/**
+ * `generate drofus` against a populated sandbox: 4 projects in two databases
+ * and 40 memberships. dRofus never returns a project's builder and type, so
+ * the program reads them from stack config and adoption sends them once per
+ * project; that is the only write, and memberships (whose rights are
+ * write-only, hence not declared) are adopted with none.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandboxes, type RunningSandbox, type RunningSandboxes } from "../../sandbox";
+import { RIGHTS_FIELDS, type DrofusState, type ProjectUserRecord, type RightsLevel } from "../../sandbox/drofus/state";
+import { cliProject, readFiles, runGenerate, workDir, type CliProject } from "./support";
+
+const PROJECTS = [
+  { id: 501, name: "Hôpital Nord", no: "H-01", db: "hopital", builder: "Bygg AS", type: 1 },
+  { id: 502, name: "Hôpital Nord annexe", no: null, db: "hopital", builder: "Bygg AS", type: 1 },
+  { id: 503, name: "Lycée Sud", no: "L-7", db: "lycee", builder: "Constructa", type: 1 },
+  { id: 504, name: "Lycée Sud (2030)", no: null, db: "lycee", builder: "Constructa", type: 1 },
+];
+const USERS = 25;
+const MEMBERS = 40;
+
+function populate(state: DrofusState): void {
+  const at = "2026-01-05T08:00:00Z";
+  for (const db of ["hopital", "lycee"]) state.databases.push({ name: db, owner_id: 5, template: "dev-template", created_at: at, users_disabled: false });
+  for (const p of PROJECTS) {
+    state.projects.push({
+      id: p.id,
+      name: p.name,
+      no: p.no,
+      description: `Le projet ${p.name}`,
+      active: true,
+      contact: null,
+      gross_area: null,
+      status: null,
+      owner_id: 5,
+      database_id: p.db,
+      created_at: at,
+      created_by: null,
+      updated: null,
+      updated_by: null,
+      constructor: p.builder,
+      project_type_id: p.type,
+    });
+  }
+  for (let i = 0; i < USERS; i++) {
+    state.users.push({ username: `arch.${String(i).padStart(2, "0")}`, first_name: `Prénom${i}`, last_name: `Nom${i}`, email: `arch${i}@bygg.example`, disabled: false, created_at: at, admin: false, password: null });
+  }
+  // 40 memberships: every user in one project, 15 of them in a second one, at varied rights.
+  for (let k = 0; k < MEMBERS; k++) {
+    const user = k % USERS;
+    const project = PROJECTS[(user + Math.floor(k / USERS)) % PROJECTS.length]!;
+    const rights = Object.fromEntries(RIGHTS_FIELDS.map((f, j) => [f, (((k + j) % 4) + 1) as RightsLevel]));
+    state.projectUsers.push({
+      username: `arch.${String(user).padStart(2, "0")}`,
+      project_id: project.id,
+      created_at: at,
+      role: null,
+      user_role_id: null,
+      superuser: k % 10 === 0,
+      addon_admin: false,
+      no_web_admin_access: null,
+      ...rights,
+    } as ProjectUserRecord);
+  }
+}
+
+let sandboxes: RunningSandboxes;
+let drofus: RunningSandbox;
+let env: Record<string, string>;
+let program: string;
+let project: CliProject;
+let generated: { stdout: string; stderr: string };
+
+async function writes(): Promise<string[]> {
+  const { entries } = await drofus.admin.requests();
+  return entries.filter((e) => e.method !== "GET" && e.method !== "HEAD").map((e) => e.route);
+}
+
+beforeAll(async () => {
+  sandboxes = await startSandboxes({ apps: ["drofus"] });
+  drofus = sandboxes.get("drofus");
+  await drofus.admin.mutate<DrofusState>(populate);
+  const { url, username, password } = drofus.endpoint;
+  env = { DROFUS_URL: url, DROFUS_USERNAME: username!, DROFUS_PASSWORD: password! };
+  program = workDir("drofus");
+  const result = await runGenerate(["generate", "drofus", "--out", program], env);
+  expect(result.stderr).not.toContain("generate:");
+  expect(result.code).toBe(0);
+  generated = result;
+});
+afterAll(async () => sandboxes?.stop());
+
+describe("generate drofus", () => {
+  it("declares the projects and their members, the write-only fields read from config", () => {
+    expect(generated.stdout).toContain(`declared: ${PROJECTS.length} projects, ${MEMBERS} members`);
+    // The seeded template project has no description, which DrofusProject requires.
+    expect(generated.stdout).toContain("left out: projects without a description, database or owner (1: dev-template/dRofus dev template)");
+    expect(generated.stderr).toMatch(/drofus: memberships \d+\/\d+ pairs asked/);
+    const index = readFileSync(join(program, "index.ts"), "utf8");
+    expect(index.match(/^  adopt: true,$/gm)).toHaveLength(PROJECTS.length + MEMBERS);
+    // Names from natural keys: accents dropped, a digest of the exact key where it had to be changed.
+    expect(index).toMatch(/const project_Hopital_Nord = new DrofusProject\("hopital_Hopital_Nord_[0-9a-f]{8}", \{/);
+    expect(index).toContain('  constructor: config.require("project_Hopital_Nord_builder"),');
+    expect(index).toContain('  database: { existing: "lycee" },');
+    expect(index).toMatch(/new DrofusProjectUser\("arch\.00@hopital_Hopital_Nord_[0-9a-f]{8}", \{\n  projectId: project_Hopital_Nord\.projectId,\n  username: "arch\.00",\n  superuser: true,/);
+    expect(index).not.toMatch(/rights|room:/);
+    expect(readFileSync(join(program, "README.md"), "utf8")).toContain("pulumi config set project_Lycee_Sud_typeId <value>");
+    for (const text of readFiles(program).values()) expect(text).not.toContain(env.DROFUS_PASSWORD);
+  });
+
+  it("writes the same files, byte for byte, on a second run", async () => {
+    const again = workDir("drofus-again");
+    expect((await runGenerate(["generate", "drofus", "--out", again], env)).code).toBe(0);
+    expect(readFiles(again)).toEqual(readFiles(program));
+  });
+
+  it("is adopted by `pulumi up` with one update per project (its write-only fields) and none per member, then previews empty", async () => {
+    const { url, username, password } = drofus.endpoint;
+    const config: Record<string, { value: string; secret?: boolean }> = {
+      "drofus:url": { value: url },
+      "drofus:username": { value: username! },
+      "drofus:password": { value: password!, secret: true },
+    };
+    const index = readFileSync(join(program, "index.ts"), "utf8");
+    for (const p of PROJECTS) {
+      const variable = new RegExp(`const (\\w+) = new DrofusProject\\("[^"]+", \\{\\n  name: ${JSON.stringify(p.name).replace(/[()]/g, "\\$&")},`).exec(index)?.[1];
+      expect(variable).toBeDefined();
+      config[`${variable}_builder`] = { value: p.builder };
+      config[`${variable}_typeId`] = { value: String(p.type) };
+    }
+    project = await cliProject(program, config);
+    const before = await drofus.admin.state<DrofusState>();
+    await drofus.admin.resetRequests();
+    const { changes } = await project.up();
+    expect(changes).toEqual({ create: PROJECTS.length + MEMBERS + 1 });
+    const sent = await writes();
+    expect(sent).toHaveLength(PROJECTS.length);
+    expect(new Set(sent).size).toBe(1);
+    expect(sent[0]).toMatch(/^(PUT|PATCH) \/projects\/:id$/);
+    // The values sent are the ones the projects had: the server is unchanged (but for update stamps).
+    const strip = (s: DrofusState) => ({ ...s, projects: s.projects.map(({ updated: _u, updated_by: _b, ...p }) => p), events: [], mails: [] });
+    expect(strip(await drofus.admin.state<DrofusState>())).toEqual(strip(before));
+    await drofus.admin.resetRequests();
+    await project.previewNoChanges();
+    expect(await writes()).toEqual([]);
+  }, 600_000);
+
+  it("applies an edit of the generated program as exactly that change", async () => {
+    const file = join(program, "index.ts");
+    const index = readFileSync(file, "utf8");
+    const edited = index.replace('description: "Le projet Lycée Sud",', 'description: "Le projet Lycée Sud, tranche 1",');
+    expect(edited).not.toBe(index);
+    writeFileSync(file, edited);
+    await drofus.admin.resetRequests();
+    const { changes } = await project.up();
+    expect(changes).toEqual({ update: 1, same: PROJECTS.length + MEMBERS });
+    expect(await writes()).toHaveLength(1);
+    const state = await drofus.admin.state<DrofusState>();
+    expect(state.projects.find((p) => p.id === 503)?.description).toBe("Le projet Lycée Sud, tranche 1");
+    await project.previewNoChanges();
+  }, 600_000);
+});
