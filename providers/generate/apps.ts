@@ -2,6 +2,7 @@
 import type { ResolvedConnection } from "../core/connection";
 import type { GeneratedStack, ReadOptions } from "./model";
 import { DROFUS_KINDS, readDrofus } from "./drofus";
+import { FESS_KINDS, readFess } from "./fess";
 import { readScenari, SCENARI_KINDS } from "./scenari";
 import { readScodoc, SCODOC_KINDS } from "./scodoc";
 
@@ -13,5 +14,6 @@ export interface Generator {
 export const GENERATORS: { readonly [app: string]: Generator } = {
   scodoc: { kinds: SCODOC_KINDS, read: readScodoc },
   drofus: { kinds: DROFUS_KINDS, read: readDrofus },
+  fess: { kinds: FESS_KINDS, read: readFess },
   scenari: { kinds: SCENARI_KINDS, read: readScenari },
 };
