@@ -13,7 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DrofusState } from "../../sandbox/drofus/state";
-import type { RunningSandboxes } from "../../sandbox/index";
+import type { FessState } from "../../sandbox/fess/state";
+import type { ScenariState } from "../../sandbox/scenari/state";
+import type { AppName, RunningSandboxes } from "../../sandbox/index";
 import type { ScodocState } from "../../sandbox/scodoc/model";
 import {
   ALICE_PASSWORD,
@@ -32,7 +34,20 @@ const INSTALL = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
 const INITIAL = { aliceNom: "Martin", geii: false };
 /** What a pull request changes: one resource changed (alice), one new (GEII), the rest unchanged. */
 const PULL_REQUEST = { aliceNom: "Martin-Dupont", geii: true };
-const KINDS = ["scodoc:Departement", "scodoc:Role", "scodoc:User", "drofus:Project", "drofus:ProjectUser"];
+const KINDS = [
+  "scodoc:Departement",
+  "scodoc:Role",
+  "scodoc:User",
+  "drofus:Project",
+  "drofus:ProjectUser",
+  "fess:Role",
+  "fess:User",
+  "scenari:Group",
+  "scenari:Workspace",
+];
+const APPS: AppName[] = ["scodoc", "fess", "drofus", "scenari"];
+/** The stack and the program's nine resources. */
+const RESOURCES = 10;
 
 let work: string;
 let v1: Tarball;
@@ -43,30 +58,32 @@ const running: RunningSandboxes[] = [];
 /** The sandboxes as the installed package exports them (`pulumi-access-as-code/sandbox`). */
 async function startSandboxes(consumer: Consumer): Promise<RunningSandboxes> {
   const sandbox = consumer.require("pulumi-access-as-code/sandbox") as typeof import("../../sandbox/index");
-  const started = await sandbox.startSandboxes({ apps: ["scodoc", "drofus"] });
+  const started = await sandbox.startSandboxes({ apps: APPS });
   running.push(started);
   return started;
 }
 
-function credentialsEnv(sandboxes: RunningSandboxes): Record<string, string> {
-  const scodoc = sandboxes.get("scodoc").endpoint;
-  const drofus = sandboxes.get("drofus").endpoint;
-  return {
-    SCODOC_USERNAME: scodoc.username ?? "",
-    SCODOC_PASSWORD: scodoc.password ?? "",
-    DROFUS_USERNAME: drofus.username ?? "",
-    DROFUS_PASSWORD: drofus.password ?? "",
-  };
+/** Each application's credentials: a token for Fess, a login for the others. */
+function credentialsOf(sandboxes: RunningSandboxes): { key: string; env: string; value: string; secret: boolean }[] {
+  return APPS.flatMap((app) => {
+    const { username, password, token } = sandboxes.get(app).endpoint;
+    const entry = (name: string, value: string | undefined, secret: boolean) =>
+      value === undefined ? [] : [{ key: `${app}:${name}`, env: `${app.toUpperCase()}_${name.toUpperCase()}`, value, secret }];
+    return [...entry("username", username, false), ...entry("password", password, true), ...entry("token", token, true)];
+  });
 }
 
-/** `pulumi stack init` and the config a platform engineer sets: URLs, and the credentials as secrets through stdin. */
+/** The credentials as the workflow's `up` job passes them: environment variables. */
+function credentialsEnv(sandboxes: RunningSandboxes): Record<string, string> {
+  return Object.fromEntries(credentialsOf(sandboxes).map((c) => [c.env, c.value]));
+}
+
+/** `pulumi stack init` and the config a platform engineer sets: URLs, and the credentials, secrets through stdin. */
 async function initStack(consumer: Consumer, sandboxes: RunningSandboxes): Promise<void> {
   await consumer.pulumi(["stack", "init", consumer.stack]);
-  for (const app of ["scodoc", "drofus"] as const) {
-    const { url, username, password } = sandboxes.get(app).endpoint;
-    await consumer.pulumi(["config", "set", `${app}:url`, url]);
-    await consumer.pulumi(["config", "set", `${app}:username`, username ?? ""]);
-    await consumer.pulumi(["config", "set", "--secret", `${app}:password`], { input: password ?? "" });
+  for (const app of APPS) await consumer.pulumi(["config", "set", `${app}:url`, sandboxes.get(app).endpoint.url]);
+  for (const c of credentialsOf(sandboxes)) {
+    await consumer.pulumi(c.secret ? ["config", "set", "--secret", c.key] : ["config", "set", c.key, c.value], c.secret ? { input: c.value } : {});
   }
   await consumer.pulumi(["config", "set", "--secret", "alicePassword"], { input: ALICE_PASSWORD });
 }
@@ -79,9 +96,26 @@ async function drofusState(sandboxes: RunningSandboxes): Promise<DrofusState> {
   return sandboxes.get("drofus").admin.state<DrofusState>();
 }
 
-async function totalRequests(sandboxes: RunningSandboxes): Promise<number> {
-  const counts = await Promise.all(["scodoc", "drofus"].map(async (app) => (await sandboxes.get(app as "scodoc").admin.requests()).total));
-  return counts.reduce((a, b) => a + b, 0);
+/** Requests each server received since the last reset, by application. */
+async function requestsByApp(sandboxes: RunningSandboxes): Promise<Record<string, number>> {
+  const counts = await Promise.all(APPS.map(async (app) => [app, (await sandboxes.get(app).admin.requests()).total] as const));
+  return Object.fromEntries(counts);
+}
+
+/** What the program declared, found on the servers through their sandboxes' state. */
+async function declaredObjectsExist(sandboxes: RunningSandboxes): Promise<void> {
+  const scodoc = await scodocState(sandboxes);
+  expect(scodoc.departements.map((d) => d.acronym)).toContain("RT");
+  expect(scodoc.users.find((u) => u.user_name === "alice")?.active).toBe(true);
+  const drofus = await drofusState(sandboxes);
+  const project = drofus.projects.find((p) => p.name === "St. Olav Hospital");
+  expect(project?.active).toBe(true);
+  expect(drofus.projectUsers.some((m) => m.username === "ingrid.solberg" && m.project_id === project?.id)).toBe(true);
+  const fess = await sandboxes.get("fess").admin.state<FessState>();
+  expect(Object.values(fess.users).some((u) => u.name === "m.bernard")).toBe(true);
+  const scenari = await sandboxes.get("scenari").admin.state<ScenariState>();
+  expect(scenari.accounts.some((a) => a.account === "course-authors")).toBe(true);
+  expect(scenari.wsps.some((w) => w.alias === "l1-algebra")).toBe(true);
 }
 
 /** The one `run: pulumi <verb> …` line of examples/ci/access.yml. */
@@ -185,33 +219,26 @@ describe("a CommonJS stack", () => {
     sandboxes = await startSandboxes(cjs);
     await initStack(cjs, sandboxes);
     const preview = await cjs.pulumi(["preview", "--stack", cjs.stack]);
-    expect(preview.stdout).toMatch(/\+ 6 to create/);
+    expect(preview.stdout).toMatch(new RegExp(`\\+ ${RESOURCES} to create`));
     const up = await cjs.pulumi(["up", "--yes", "--stack", cjs.stack]);
-    expect(up.stdout).toMatch(/\+ 6 created/);
-    const scodoc = await scodocState(sandboxes);
-    expect(scodoc.departements.map((d) => d.acronym)).toContain("RT");
-    expect(scodoc.users.find((u) => u.user_name === "alice")?.nom).toBe("Martin");
-    const drofus = await drofusState(sandboxes);
-    const project = drofus.projects.find((p) => p.name === "St. Olav Hospital");
-    expect(project?.active).toBe(true);
-    expect(drofus.projectUsers.some((m) => m.username === "ingrid.solberg" && m.project_id === project?.id)).toBe(true);
+    expect(up.stdout).toMatch(new RegExp(`\\+ ${RESOURCES} created`));
+    await declaredObjectsExist(sandboxes);
+    expect((await scodocState(sandboxes)).users.find((u) => u.user_name === "alice")?.nom).toBe("Martin");
     await cjs.pulumi(["preview", "--expect-no-changes", "--stack", cjs.stack]);
   }, 240_000);
 
   it("previews a pull request with the servers' URLs and no credentials, sending no request", async () => {
-    for (const key of ["scodoc:username", "scodoc:password", "drofus:username", "drofus:password"]) {
-      await cjs.pulumi(["config", "rm", key, "--stack", cjs.stack]);
-    }
-    expect((await cjs.pulumi(["config", "--stack", cjs.stack])).stdout).not.toMatch(/scodoc:password|drofus:password|username/);
+    for (const c of credentialsOf(sandboxes)) await cjs.pulumi(["config", "rm", c.key, "--stack", cjs.stack]);
+    expect((await cjs.pulumi(["config", "--stack", cjs.stack])).stdout).not.toMatch(/:(username|password|token)\b/);
     cjs.writeProgram(PULL_REQUEST);
-    for (const app of ["scodoc", "drofus"] as const) await sandboxes.get(app).admin.resetRequests();
+    for (const app of APPS) await sandboxes.get(app).admin.resetRequests();
 
     const preview = await cjs.sh(workflowCommand("preview"), { STACK: cjs.stack });
     expect(preview.stdout).toMatch(/\+ 1 to create/);
     expect(preview.stdout).toMatch(/~ 1 to update/);
-    expect(preview.stdout).toMatch(/\b5 unchanged/);
+    expect(preview.stdout).toMatch(new RegExp(`\\b${RESOURCES - 1} unchanged`));
     expect(preview.stdout).toMatch(/scodoc:User.*alice/);
-    expect(await totalRequests(sandboxes)).toBe(0);
+    expect(await requestsByApp(sandboxes)).toEqual({ scodoc: 0, fess: 0, drofus: 0, scenari: 0 });
   }, 240_000);
 
   it("applies on the main branch with the workflow's command and the credentials from the environment", async () => {
@@ -236,7 +263,8 @@ describe("a CommonJS stack", () => {
     await cjs.pulumi(["refresh", "--yes", "--stack", cjs.stack], { env });
     expect(existsSync(dispatchLog)).toBe(false);
     const before = await providerTexts(cjs);
-    expect(before.size).toBe(6);
+    // The nine resources declared at first, and GEII from the pull request.
+    expect(before.size).toBe(10);
 
     const v2 = await packUpgrade(v1, join(work, "v2"), "0.1.1");
     await cjs.npm([...INSTALL, v2.path]);
@@ -263,6 +291,7 @@ describe("a CommonJS stack", () => {
     expect(scodoc.departements.map((d) => d.acronym)).not.toContain("GEII");
     expect(scodoc.users.find((u) => u.user_name === "alice")?.active).toBe(false);
     expect((await drofusState(sandboxes)).projects.find((p) => p.name === "St. Olav Hospital")?.active).toBe(false);
+    expect(Object.values((await sandboxes.get("fess").admin.state<FessState>()).users).some((u) => u.name === "m.bernard")).toBe(false);
   }, 300_000);
 });
 
@@ -271,10 +300,10 @@ describe("an ESM stack (package.json \"type\": \"module\")", () => {
     const sandboxes = await startSandboxes(esm);
     await initStack(esm, sandboxes);
     const preview = await esm.pulumi(["preview", "--stack", esm.stack]);
-    expect(preview.stdout).toMatch(/\+ 6 to create/);
+    expect(preview.stdout).toMatch(new RegExp(`\\+ ${RESOURCES} to create`));
     const up = await esm.pulumi(["up", "--yes", "--stack", esm.stack]);
-    expect(up.stdout).toMatch(/\+ 6 created/);
-    expect((await scodocState(sandboxes)).users.find((u) => u.user_name === "alice")?.active).toBe(true);
+    expect(up.stdout).toMatch(new RegExp(`\\+ ${RESOURCES} created`));
+    await declaredObjectsExist(sandboxes);
     await esm.pulumi(["preview", "--expect-no-changes", "--stack", esm.stack]);
     await esm.pulumi(["destroy", "--yes", "--stack", esm.stack]);
     const scodoc = await scodocState(sandboxes);

@@ -138,14 +138,23 @@ export interface ProgramVariant {
 }
 
 /**
- * The stack program, the same TypeScript text for CommonJS and ESM: ScoDoc
- * and dRofus resources (the applications whose resources the package
- * exports), server URLs and credentials from the stack config or the
- * environment.
+ * The stack program, the same TypeScript text for CommonJS and ESM: a few
+ * resources of each application, server URLs and credentials from the stack
+ * config or the environment.
  */
 export function programSource(variant: ProgramVariant): string {
   return `import * as pulumi from "@pulumi/pulumi";
-import { DrofusProject, DrofusProjectUser, ScodocDepartement, ScodocRole, ScodocUser } from "pulumi-access-as-code";
+import {
+  DrofusProject,
+  DrofusProjectUser,
+  FessRole,
+  FessUser,
+  ScenariGroup,
+  ScenariWorkspace,
+  ScodocDepartement,
+  ScodocRole,
+  ScodocUser,
+} from "pulumi-access-as-code";
 
 const config = new pulumi.Config();
 
@@ -177,9 +186,21 @@ new DrofusProjectUser("ingrid", {
   superuser: true,
 });
 
+const staff = new FessRole("staff", { name: "staff" });
+new FessUser("librarian", { name: "m.bernard", password: config.requireSecret("alicePassword"), roles: [staff.name] });
+
+const authors = new ScenariGroup("authors", { account: "course-authors", groupName: "Course authors" });
+const algebra = new ScenariWorkspace("algebra", {
+  alias: "l1-algebra",
+  title: "Linear algebra (L1)",
+  model: { key: "Opale", version: "5", lang: "fr-FR" },
+  roles: authors.account.apply((account) => ({ [account]: { allowed: ["main:author"] } })),
+});
+
 export const rtId = rt.deptId;
 export const aliceId = alice.userId;
 export const projectId = hospital.projectId;
+export const algebraWorkspace = algebra.wspCd;
 `;
 }
 
