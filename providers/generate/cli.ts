@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { resolveConnection, type ConnectionArgs } from "../core/connection";
 import type { AppName } from "../core/errors";
 import { GENERATORS } from "./apps";
-import type { GeneratedStack } from "./model";
+import { countOf, type GeneratedStack } from "./model";
 import { renderProject } from "./render";
 
 const USAGE = `usage: pulumi-access-as-code generate <app> [--url URL] [--username NAME] [--out DIR]
@@ -95,7 +95,7 @@ function parse(argv: readonly string[]): Parsed {
 
 function summary(stack: GeneratedStack, out: string, files: readonly string[]): string {
   const lines = [`${stack.app}: wrote ${files.join(", ")} to ${out}`];
-  lines.push(`declared: ${Object.entries(stack.counts).map(([kind, n]) => `${n} ${kind}`).join(", ")}`);
+  lines.push(`declared: ${Object.entries(stack.counts).map(([kind, n]) => countOf(n, kind)).join(", ")}`);
   for (const l of stack.leftOut) lines.push(`left out: ${l.what} (${l.names.length}: ${l.names.join(", ")}): ${l.why}`);
   lines.push(`before \`pulumi up\`, set: ${stack.configKeys.map((k) => (k.secret ? `${k.key} (secret)` : k.key)).join(", ")}; see ${join(out, "README.md")}`);
   return lines.join("\n");

@@ -59,7 +59,9 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
   const projectNames = resourceNames(projects.map(keyOf));
   const projectVars = variableNames("project", projects.map((p) => p.name));
   const varOf = (p: DrofusProjectRecord) => projectVars.get(p.name)!;
-  const memberNames = resourceNames(members.map((m) => `${m.username}@${keyOf(m.project)}`));
+  // dRofus's own key of a membership is `username,projectId`: short, and stable for the project's life.
+  const memberKey = (m: { username: string; project: DrofusProjectRecord }) => `${m.username}@${m.project.id}`;
+  const memberNames = resourceNames(members.map(memberKey));
   const configKeys: ConfigKey[] = [
     { key: "drofus:url", secret: false, why: "the dRofus admin site" },
     { key: "drofus:username", secret: false, why: "an admin-system account" },
@@ -91,7 +93,7 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
   });
   const memberDecls: Declaration[] = members.map((m) => ({
     className: "DrofusProjectUser",
-    resourceName: memberNames.get(`${m.username}@${keyOf(m.project)}`)!,
+    resourceName: memberNames.get(memberKey(m))!,
     args: {
       projectId: new Ref(varOf(m.project), "projectId"),
       username: m.username,

@@ -73,3 +73,8 @@ export function byKey<T>(key: (item: T) => string): (a: T, b: T) => number {
     return x < y ? -1 : x > y ? 1 : 0;
   };
 }
+
+/** `3 users`, `1 user`: every kind a reader counts is a regular plural. */
+export function countOf(n: number, kind: string): string {
+  return `${n} ${n === 1 ? kind.replace(/s$/, "") : kind}`;
+}

@@ -14,8 +14,17 @@ const UNSAFE_NAME = /[^A-Za-z0-9._@-]/g;
 /** Characters kept in a TypeScript identifier (after its prefix). */
 const UNSAFE_IDENT = /[^A-Za-z0-9_]/g;
 
-/** Accents dropped before cleaning (`Hôpital` -> `Hopital`, not `H_pital`): names stay readable. */
-const clean = (key: string, unsafe: RegExp) => key.normalize("NFD").replace(/\p{M}/gu, "").replace(unsafe, "_");
+/**
+ * Accents dropped before cleaning (`Hôpital` -> `Hopital`, not `H_pital`), a
+ * run of unsafe characters made one `_`, none at either end: names stay readable.
+ */
+const clean = (key: string, unsafe: RegExp) =>
+  key
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(unsafe, "_")
+    .replace(/_{2,}/g, "_")
+    .replace(/^_+|_+$/g, "");
 
 function derive(key: string, unsafe: RegExp): { name: string; exact: boolean } {
   const cleaned = clean(key, unsafe);

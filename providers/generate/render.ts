@@ -3,7 +3,7 @@
  * Pulumi.yaml, package.json, tsconfig.json and a README. Pure functions of
  * their input, so that the same server gives the same files byte for byte.
  */
-import { Ref, type Declaration, type GeneratedStack, type Value } from "./model";
+import { countOf, Ref, type Declaration, type GeneratedStack, type Value } from "./model";
 
 const WIDTH = 110;
 const INDENT = "  ";
@@ -148,7 +148,7 @@ function renderReadme(stack: GeneratedStack, options: { command: string; url: st
     "",
     "## Declared",
     "",
-    ...Object.entries(stack.counts).map(([kind, n]) => `- ${n} ${kind}`),
+    ...Object.entries(stack.counts).map(([kind, n]) => `- ${countOf(n, kind)}`),
     "",
     "## Before the first `pulumi up`",
     "",

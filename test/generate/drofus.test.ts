@@ -104,9 +104,10 @@ describe("generate drofus", () => {
     expect(index).toMatch(/const project_Hopital_Nord = new DrofusProject\("hopital_Hopital_Nord_[0-9a-f]{8}", \{/);
     expect(index).toContain('  constructor: config.require("project_Hopital_Nord_builder"),');
     expect(index).toContain('  database: { existing: "lycee" },');
-    expect(index).toMatch(/new DrofusProjectUser\("arch\.00@hopital_Hopital_Nord_[0-9a-f]{8}", \{\n  projectId: project_Hopital_Nord\.projectId,\n  username: "arch\.00",\n  superuser: true,/);
+    expect(index).toMatch(/new DrofusProjectUser\("arch\.00@501", \{\n  projectId: project_Hopital_Nord\.projectId,\n  username: "arch\.00",\n  superuser: true,/);
     expect(index).not.toMatch(/rights|room:/);
     expect(readFileSync(join(program, "README.md"), "utf8")).toContain("pulumi config set project_Lycee_Sud_typeId <value>");
+    expect(index).toContain('  constructor: config.require("project_Lycee_Sud_2030_builder"),');
     for (const text of readFiles(program).values()) expect(text).not.toContain(env.DROFUS_PASSWORD);
   });
 

@@ -22,7 +22,8 @@ describe("resourceNames", () => {
 
 describe("variableNames", () => {
   it("cleans keys into identifiers, adding a digest only where cleaned forms clash", () => {
-    const names = variableNames("group", ["auteurs-bio", "2024", "a-b", "a.b"]);
+    const names = variableNames("group", ["auteurs-bio", "2024", "a-b", "a.b", "IUT building B, extension"]);
+    expect(names.get("IUT building B, extension")).toBe("group_IUT_building_B_extension");
     expect(names.get("auteurs-bio")).toBe("group_auteurs_bio");
     expect(names.get("2024")).toBe("group_2024");
     expect(names.get("a-b")).toMatch(/^group_a_b_[0-9a-f]{8}$/);
