@@ -25,6 +25,7 @@ import {
   packRepository,
   packUpgrade,
   requirePulumiCli,
+  run,
   type Consumer,
   type Tarball,
 } from "../support/consumer";
@@ -172,9 +173,10 @@ describe("the tarball", () => {
     expect(orphans, "compiled files whose source is gone: rm -rf dist && npm run build").toEqual([]);
   });
 
-  it("has a file behind every `exports` entry, and @pulumi/pulumi as a peer dependency", () => {
+  it("has a file behind every `exports` and `bin` entry, and @pulumi/pulumi as a peer dependency", () => {
     const manifest = JSON.parse(readFileSync(join(cjs.dir, "node_modules", "pulumi-access-as-code", "package.json"), "utf8")) as {
       exports: Record<string, Record<string, string> | string>;
+      bin?: Record<string, string>;
       peerDependencies?: Record<string, string>;
       dependencies?: Record<string, string>;
     };
@@ -183,6 +185,7 @@ describe("the tarball", () => {
       const paths = typeof target === "string" ? [target] : Object.values(target);
       for (const p of paths) expect(v1.files, `exports["${entry}"] → ${p}`).toContain(p.replace(/^\.\//, ""));
     }
+    for (const [name, p] of Object.entries(manifest.bin ?? {})) expect(v1.files, `bin ${name} → ${p}`).toContain(p.replace(/^\.\//, ""));
     expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBeDefined();
     expect(manifest.dependencies?.["@pulumi/pulumi"]).toBeUndefined();
   });
@@ -194,6 +197,11 @@ describe("installed in a stack", () => {
       expect(existsSync(join(consumer.dir, "node_modules", "pulumi-access-as-code", "node_modules", "@pulumi"))).toBe(false);
       expect(consumer.require.resolve("@pulumi/pulumi")).toBe(join(consumer.dir, "node_modules", "@pulumi", "pulumi", "index.js"));
     }
+  });
+
+  it("installs the pulumi-access-as-code command (generate), which runs", async () => {
+    const { stdout, stderr } = await run(join(cjs.dir, "node_modules", ".bin", "pulumi-access-as-code"), ["--help"], { cwd: cjs.dir });
+    expect(stdout + stderr).toMatch(/usage: pulumi-access-as-code generate <app>/);
   });
 
   it("type-checks under its own tsconfig, node16 and bundler module resolution, CommonJS and ESM alike", async () => {
