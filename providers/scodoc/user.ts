@@ -17,7 +17,10 @@ const grant = z
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/, "must be an ISO date such as 2027-08-31 or 2027-08-31T18:00:00");
+  .regex(
+    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
+    "must be an ISO date such as 2027-08-31, 2027-08-31T18:00:00 or 2027-08-31T18:00:00+02:00",
+  );
 
 const inputs = z
   .object({
@@ -67,6 +70,19 @@ function toState(u: ScodocUserRecord): State {
     (state as Record<string, unknown>)[field] = value === undefined || value === "" ? null : value;
   }
   return state;
+}
+
+/**
+ * One spelling per instant, in UTC to the second: ScoDoc stores expiry dates
+ * in UTC and answers `2027-08-31T00:00:00+00:00`. A date or time without an
+ * offset is read as UTC, as ScoDoc reads it.
+ */
+function utcInstant(value: string): string {
+  const t = value.replace(" ", "T");
+  const withTime = t.length === 10 ? `${t}T00:00:00` : t;
+  const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(withTime) ? withTime : `${withTime}Z`;
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString().slice(0, 19);
 }
 
 function sortGrants(grants: readonly ScodocGrant[]): ScodocGrant[] {
@@ -135,10 +151,7 @@ export const userSpec: ResourceSpec<Input, State, ScodocClient> = {
   canonical(field, value) {
     if (value === "") return undefined;
     if (field === "roles" && Array.isArray(value)) return sortGrants(value as ScodocGrant[]).map((g) => (g.departement ? { role: g.role, departement: g.departement } : { role: g.role }));
-    if (field === "dateExpiration" && typeof value === "string") {
-      const t = value.replace(" ", "T");
-      return (t.length === 10 ? `${t}T00:00:00` : t).slice(0, 19);
-    }
+    if (field === "dateExpiration" && typeof value === "string") return utcInstant(value);
     return value;
   },
   describe: (input) => `user ${input.userName}`,

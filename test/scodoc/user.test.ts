@@ -240,3 +240,15 @@ describe("ScodocUser", () => {
     expect((await h.admin.requests()).total).toBe(0);
   });
 });
+
+describe("ScodocUser dateExpiration", () => {
+  it("accepts ScoDoc's own spelling with an offset, and one instant never diffs under another spelling", async () => {
+    const { state } = await h.engine.up(KIND, { userName: "olga", dateExpiration: "2027-08-31T02:00:00+02:00" });
+    await h.admin.resetRequests();
+    for (const same of ["2027-08-31", "2027-08-31T00:00:00", "2027-08-31T00:00:00Z", "2027-08-31 00:00:00", "2027-08-31T00:00:00+00:00"]) {
+      expect(await h.engine.preview(KIND, { userName: "olga", dateExpiration: same }, state)).toBe("same");
+    }
+    expect(await h.engine.preview(KIND, { userName: "olga", dateExpiration: "2027-09-01" }, state)).toBe("update");
+    expect((await h.admin.requests()).total).toBe(0);
+  });
+});
