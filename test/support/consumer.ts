@@ -7,7 +7,7 @@
  * A missing Pulumi CLI fails loudly: ensurePulumi throws.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 
@@ -92,9 +92,24 @@ async function pack(cwd: string, destination: string, extra: readonly string[] =
   return { path: join(destination, info.filename), version: info.version, files: info.files.map((f) => f.path).sort() };
 }
 
-/** `npm pack` of this repository, as `npm publish` would upload it (its prepack script builds first). */
+/**
+ * `npm pack` of this repository's current build. The prepack script (a
+ * build) is skipped: rewriting dist/ here would race the other suites that
+ * load it at the same time. Instead a build older than its sources fails.
+ */
 export function packRepository(destination: string): Promise<Tarball> {
-  return pack(ROOT, destination);
+  const stale = sourceFiles(["providers", "sandbox"]).filter((source) => {
+    const built = join(ROOT, "dist", source.replace(/\.ts$/, ".js"));
+    return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, source)).mtimeMs;
+  });
+  if (stale.length > 0) throw new Error(`dist/ is older than ${stale.join(", ")}: run npm run build first`);
+  return pack(ROOT, destination, ["--ignore-scripts"]);
+}
+
+function sourceFiles(dirs: readonly string[]): string[] {
+  return dirs.flatMap((dir) =>
+    (readdirSync(join(ROOT, dir), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => join(dir, f)),
+  );
 }
 
 /** The environment variable the second version's runtime appends each call it serves to. */
