@@ -20,6 +20,7 @@ import { z } from "zod";
 import { cachedPerConnection, requireCredential, type ResolvedConnection } from "../core/connection";
 import { BadRequest, Conflict, InvalidResponse, ServerError, Unauthorized, withHint, type RequestFacts } from "../core/errors";
 import { HttpClient, segment, type Authenticator, type ErrorDescriber, type RequestOptions } from "../core/http";
+import { Snapshot } from "../core/snapshot";
 
 export type FessKind = "role" | "group" | "user";
 
@@ -158,8 +159,13 @@ export function fessClient(connection: ResolvedConnection): FessClient {
   return cachedPerConnection(clients, connection, () => new FessClient(connection));
 }
 
+/** How long one list serves refresh reads: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
+const SNAPSHOT_TTL_MS = 15_000;
+
 export class FessClient {
   readonly http: HttpClient;
+  /** Refresh reads, batched through each kind's paged list (core/snapshot.ts); never used by create, update or delete. */
+  readonly #lists = new Map<FessKind, Snapshot<string, unknown>>();
   /** The server's major version, from the last answer that said it. */
   #major: number | undefined;
   /**
@@ -170,6 +176,20 @@ export class FessClient {
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: new TokenAuthenticator(connection), describeError });
+  }
+
+  /**
+   * Refresh: the record from one list of its kind, shared by every resource
+   * of the process; an id the list lacks is asked for alone, so a vanished
+   * record still reads as gone.
+   */
+  async getForRefresh<K extends FessKind>(kind: K, id: string): Promise<FessSettings[K] | undefined> {
+    let snapshot = this.#lists.get(kind);
+    if (!snapshot) {
+      snapshot = new Snapshot<string, unknown>(async () => new Map((await this.list(kind)).map((r) => [r.id, r])), { ttlMs: SNAPSHOT_TTL_MS });
+      this.#lists.set(kind, snapshot);
+    }
+    return ((await snapshot.get(id)) as FessSettings[K] | undefined) ?? this.get(kind, id);
   }
 
   /** The record with this id, or undefined when Fess has none. */
@@ -276,6 +296,9 @@ export class FessClient {
       httpStatus = res.status;
     } catch (error) {
       throw this.#remember(error instanceof InvalidResponse ? withHint(error, "is fess:url the root of a Fess server?") : error);
+    } finally {
+      // No refresh read after a change may be served a list from before it, whatever the change's outcome.
+      if (call.method !== "GET") for (const snapshot of this.#lists.values()) snapshot.invalidate();
     }
     const major = /^(\d+)\./.exec(response.version ?? "")?.[1];
     if (major !== undefined) this.#major = Number(major);

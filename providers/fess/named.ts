@@ -42,7 +42,8 @@ export function namedSpec(kind: "fess:Role" | "fess:Group", inputs: z.ZodType<Na
     },
 
     async read({ client }, id) {
-      const setting = await client.get(path, id);
+      // Refresh: one list of this kind serves every resource of the process.
+      const setting = await client.getForRefresh(path, id);
       return setting && toState(setting);
     },
 

@@ -107,7 +107,8 @@ export const userSpec: ResourceSpec<Input, State, FessClient> = {
   },
 
   async read({ client }, id) {
-    const setting = await client.get("user", id);
+    // Refresh: one list of users serves every user of the process.
+    const setting = await client.getForRefresh("user", id);
     return setting && toState(setting);
   },
 
