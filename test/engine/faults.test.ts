@@ -8,7 +8,7 @@
  * bounded, checked against its request log.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -228,11 +228,21 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
     expect(made).toBeGreaterThan(0);
     expect(made).toBeLessThan(decl.users.length);
 
+    // The kill may land while the file backend rewrites the checkpoint, leaving it
+    // truncated ("failed to load checkpoint: EOF"); the backend keeps the previous
+    // one beside it, and the documented recovery puts it back first.
+    const checkpoint = join(project.dir, "state", ".pulumi", "stacks", "access-faults", "crash.json");
+    const truncated = await cli(["stack", "export"]).then(
+      () => false,
+      (e: Error) => /failed to load checkpoint/.test(e.message),
+    );
+    if (truncated) copyFileSync(`${checkpoint}.bak`, checkpoint);
     // The killed run still holds the stack's lock (the file backend locks too): release it.
     await cli(["cancel", "--yes"]);
-    // The engine recorded the creates it had started as pending; the documented recovery:
+    // The engine recorded the creates it had started as pending (unless the checkpoint
+    // that recorded them was the one cut short); the documented recovery:
     const exported = JSON.parse(await cli(["stack", "export"])) as { deployment: { pending_operations?: unknown[] } };
-    expect(exported.deployment.pending_operations?.length ?? 0).toBeGreaterThan(0);
+    if (!truncated) expect(exported.deployment.pending_operations?.length ?? 0).toBeGreaterThan(0);
     await cli(["refresh", "--clear-pending-creates", "--yes", "--skip-preview", "--non-interactive"]);
     // Objects created by the killed run are no longer in the state: a plain up refuses to take them over ...
     const plain = await runCli(project, ["up", "--yes", "--skip-preview", "--non-interactive"]).then(
