@@ -206,14 +206,16 @@ function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<stri
   const changed = new Set<string>();
   const replaces: string[] = [];
   for (const field of inputFields(spec)) {
-    const next = news[field];
+    // Own properties only: an input named like an Object member (dRofus's `constructor`) must not read the prototype's.
+    const next = Object.hasOwn(news, field) ? news[field] : undefined;
     // An input the program does not set is not managed: the server keeps what it has.
     if (next === undefined || spec.createOnly?.includes(field)) continue;
     if (spec.writeOnly?.includes(field)) {
       if (containsUnknown(next) || typeof next !== "string" || !matchesDigest(next, olds[digestKey(field)])) changed.add(field);
       continue;
     }
-    if (containsUnknown(next) || !isDeepStrictEqual(canonicalOf(spec, field, olds[field]), canonicalOf(spec, field, next))) {
+    const previous = Object.hasOwn(olds, field) ? olds[field] : undefined;
+    if (containsUnknown(next) || !isDeepStrictEqual(canonicalOf(spec, field, previous), canonicalOf(spec, field, next))) {
       changed.add(field);
     }
   }

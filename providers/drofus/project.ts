@@ -46,10 +46,11 @@ const inputs = z
     name: z.string().min(1, "must not be empty"),
     number: z.string().nullable().optional(),
     // dRofus refuses to create a project without a description, a constructor, an owner and a type.
+    // The two write-only ones may be left out to adopt a project as it is (checked in create).
     description: z.string().min(1, "must not be empty: dRofus requires a description"),
-    constructor: notInherited(z.string().min(1, "must not be empty: dRofus requires the builder or company")),
+    constructor: notInherited(z.string().min(1, "must not be empty: dRofus requires the builder or company").optional()),
     ownerId: z.number().int().positive(),
-    projectTypeId: z.number().int().positive(),
+    projectTypeId: z.number().int().positive().optional(),
     database,
     active: z.boolean().default(true),
     deletionPolicy: z.enum(["deactivate", "delete"]).default("deactivate"),
@@ -197,7 +198,12 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     if (await findProject(client, input)) {
       throw new InvalidInput("drofus", `${projectSpec.describe(input)} already exists`, "set adopt: true on the resource to take the existing project over");
     }
-    const unreadable: Unreadable = { constructor: input.constructor, projectTypeId: input.projectTypeId, database: input.database };
+    for (const field of ["constructor", "projectTypeId"] as const) {
+      if (ownValue(input, field) === undefined) {
+        throw new InvalidInput("drofus", `${field}: dRofus requires it to create ${projectSpec.describe(input)}`, "it may only be left out to adopt an existing project (adopt: true)");
+      }
+    }
+    const unreadable: Unreadable = { constructor: ownValue(input, "constructor") as string, projectTypeId: input.projectTypeId as number, database: input.database };
     let made: DrofusProjectRecord;
     try {
       made = await client.createProject(choiceOf(input.database), fieldsOf(input));
@@ -234,9 +240,10 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
       throw explained(error, input);
     }
     if (!p) throw new InvalidInput("drofus", `project ${id} no longer exists`, "run `pulumi refresh` so the next `up` recreates it");
+    // Left out, the write-only fields are not managed: keep what was last applied.
     return toState(p, {
-      constructor: input.constructor,
-      projectTypeId: input.projectTypeId,
+      constructor: (ownValue(input, "constructor") as string | undefined) ?? (ownValue(previous, "constructor") as string | null | undefined) ?? null,
+      projectTypeId: input.projectTypeId ?? previous.projectTypeId ?? null,
       database: previous.database ?? input.database,
     });
   },
@@ -283,12 +290,14 @@ export interface DrofusProjectArgs {
   /**
    * The builder or company. Write-only: the API never returns it, so it is
    * compared with what was last applied and a change made elsewhere is not seen.
+   * Required to create a project; left out, it is not managed (to adopt a
+   * project as it is).
    */
-  constructor: pulumi.Input<string>;
+  constructor?: pulumi.Input<string>;
   /** The owner (customer) the project belongs to; see `GET /owners`. */
   ownerId: pulumi.Input<number>;
-  /** The project type's id. Write-only, like `constructor`. */
-  projectTypeId: pulumi.Input<number>;
+  /** The project type's id. Write-only, and optional, like `constructor`. */
+  projectTypeId?: pulumi.Input<number>;
   /**
    * Where the project is created, read at creation only. A different database
    * name replaces the project; another template, or `{ existing }` naming the

@@ -2,9 +2,8 @@
  * dRofus's reader: projects and their members, through the package's client.
  *
  * What dRofus's API cannot tell shapes the program:
- * - a project's builder (`constructor`) and type are write-only, yet required
- *   by DrofusProject: the program reads them from stack config, one pair of
- *   keys per project, and adoption sends them once (one update per project);
+ * - a project's builder (`constructor`) and type are write-only: they are
+ *   left out (not managed), so adopting a project writes nothing;
  * - a member's rights and add-on flags are write-only: they are not declared
  *   (not managed), so adopting a member writes nothing;
  * - the API lists no project's members: each (user, project) pair is asked
@@ -69,10 +68,6 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
   ];
   const projectDecls: Declaration[] = projects.map((p) => {
     const v = varOf(p);
-    configKeys.push(
-      { key: `${v}_builder`, secret: false, why: `the builder of project "${p.name}" (write-only in dRofus: sent once on adoption)` },
-      { key: `${v}_typeId`, secret: false, why: `the project type id of "${p.name}" (write-only, likewise)` },
-    );
     return {
       className: "DrofusProject",
       resourceName: projectNames.get(keyOf(p))!,
@@ -81,9 +76,7 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
         name: p.name,
         number: p.no ? p.no : undefined,
         description: p.description!,
-        constructor: new Ref("config", `require(${JSON.stringify(`${v}_builder`)})`),
         ownerId: p.owner_id!,
-        projectTypeId: new Ref("config", `requireNumber(${JSON.stringify(`${v}_typeId`)})`),
         database: { existing: String(p.database_id) },
         // `active` defaults to true: an inactive project must say so.
         active: p.active === false ? false : undefined,
@@ -104,7 +97,6 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
 
   return {
     app: "drofus",
-    preamble: ["// The write-only fields dRofus never returns; `pulumi config set` each (see README.md).", "const config = new pulumi.Config();"],
     sections: [
       { title: "Projects", declarations: projectDecls },
       { title: "Project members", declarations: memberDecls },
@@ -113,7 +105,7 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
     leftOut,
     counts: { projects: projectDecls.length, members: memberDecls.length },
     notes: [
-      "Adoption sends each project's builder and type once (one update per project): dRofus never returns them, so the provider cannot tell whether they already match. Set the keys to the values the project has.",
+      "Projects' builder (`constructor`) and type (`projectTypeId`) are write-only in dRofus: they are not declared, hence not managed, and adoption writes nothing. Declare them to manage them; the next `pulumi up` sends them.",
       "Members' rights (room, equipment, ...) and add-on flags are write-only in dRofus: they are not declared, hence not managed. Declare `rights` on a member to manage them; the next `pulumi up` sends them.",
       "Users' names and email addresses belong to the user, shared by all projects: they are not declared on memberships.",
     ],

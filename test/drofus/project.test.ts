@@ -235,7 +235,6 @@ describe("DrofusProject", () => {
     ["neither database form", { database: {} }, "database", /newFromTemplate, name.*or \{ existing \}/],
     ["a new database without its template", { database: { name: "only-name" } }, "database.newFromTemplate", /required with name/],
     ["a template without the new database's name", { database: { newFromTemplate: "dev-template" } }, "database.name", /required with newFromTemplate/],
-    ["no constructor", { constructor: undefined }, "constructor", /expected string, received undefined/],
     ["a fractional owner id", { ownerId: 5.5 }, "ownerId", /int/],
     ["an unknown deletion policy", { deletionPolicy: "destroy" }, "deletionPolicy", /deactivate/],
     ["an empty description", { description: "" }, "description", /requires a description/],
@@ -248,6 +247,23 @@ describe("DrofusProject", () => {
     expect(failures.map((f) => f.property)).toContain(property);
     expect(failures.find((f) => f.property === property)?.reason).toMatch(reason);
     expect((await h.admin.requests()).total).toBe(0);
+  });
+
+  it.each(["constructor", "projectTypeId"])("refuses to create a project without %s, before sending anything", async (field) => {
+    const inputs: Record<string, unknown> = { ...fromTemplate("NoBuilder", "no-builder") };
+    delete inputs[field];
+    const failure = await rejection(h.engine.up(KIND, inputs));
+    expect(failure.message).toMatch(new RegExp(`^drofus: ${field}: dRofus requires it to create project "NoBuilder".*adopt: true`));
+    const counts = await h.admin.requests();
+    expect(counts.writes).toBe(0);
+  });
+
+  it("adopts a project without its write-only fields, writes nothing, and then diffs empty", async () => {
+    const inputs = { name: "dRofus dev template", description: "The template", ownerId: 5, database: { existing: "dev-template" }, adopt: true };
+    await h.admin.resetRequests();
+    const { state } = await h.engine.up(KIND, inputs);
+    expect((await h.admin.requests()).writes).toBe(0);
+    expect(await h.engine.preview(KIND, inputs, state)).toBe("same");
   });
 
   it("tolerates values still unknown at preview time", async () => {
