@@ -12,9 +12,10 @@
  *   scaffolds); the record is then read back.
  */
 import { z } from "zod";
-import { cachedPerConnection, requireCredential, type ResolvedConnection } from "../core/connection";
+import { cachedPerConnection, type ResolvedConnection } from "../core/connection";
 import { BadRequest, InvalidResponse, Unauthorized, NotFound, type RequestFacts } from "../core/errors";
-import { HttpClient, segment, type Authenticator, type HttpResponse, type RequestOptions } from "../core/http";
+import { basicAuthenticator } from "../core/basicAuth";
+import { HttpClient, segment, type HttpResponse, type RequestOptions } from "../core/http";
 import { Snapshot } from "../core/snapshot";
 
 /** A Rails record, whether the server wraps it under its model name or not. */
@@ -154,25 +155,6 @@ function describeError(_status: number, body: unknown, text: string): { message?
   return {};
 }
 
-/** Basic auth with the admin-system account: nothing to renew after a 401. */
-class BasicAuthenticator implements Authenticator {
-  readonly #connection: ResolvedConnection;
-
-  constructor(connection: ResolvedConnection) {
-    this.#connection = connection;
-  }
-
-  async header(): Promise<string> {
-    const username = requireCredential(this.#connection, "username");
-    const password = requireCredential(this.#connection, "password");
-    return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-  }
-
-  renew(): boolean {
-    return false;
-  }
-}
-
 /**
  * Rails answers HTML to `*\/*` and to browser-like lists, so the header names
  * JSON alone. Sent on every call even though core/http.ts has the same
@@ -203,7 +185,7 @@ export class DrofusClient {
   readonly #userList = new Snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])), { ttlMs: SNAPSHOT_TTL_MS });
 
   constructor(connection: ResolvedConnection) {
-    this.http = new HttpClient(connection.http, { auth: new BasicAuthenticator(connection), describeError });
+    this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });
   }
 
   // Refresh reads: one list request serves every resource of the process; an

@@ -11,9 +11,10 @@
  * Conflict, BadRequest…), so no caller ever reads a missing key as data.
  */
 import { z } from "zod";
-import { cachedPerConnection, requireCredential, type ResolvedConnection } from "../core/connection";
+import { cachedPerConnection, type ResolvedConnection } from "../core/connection";
 import { AccessError, BadRequest, Conflict, Forbidden, InvalidResponse, NotFound, Unauthorized, type RequestFacts } from "../core/errors";
-import { HttpClient, type Authenticator, type HttpResponse, type QueryValue } from "../core/http";
+import { basicAuthenticator } from "../core/basicAuth";
+import { HttpClient, type HttpResponse, type QueryValue } from "../core/http";
 import { serializeCdm, type CdmValue } from "./cdm";
 import { ModelCatalogueError, parseModelCatalogue, wspTypeXml, type InstalledModel, type ResolvedModel } from "./models";
 
@@ -143,25 +144,6 @@ function describeError(_status: number, body: unknown, text: string): { message?
   return {};
 }
 
-/** HTTP Basic on every request, as the official clients send it; a refused password is not worth retrying. */
-class BasicAuthenticator implements Authenticator {
-  readonly #connection: ResolvedConnection;
-
-  constructor(connection: ResolvedConnection) {
-    this.#connection = connection;
-  }
-
-  async header(): Promise<string> {
-    const username = requireCredential(this.#connection, "username");
-    const password = requireCredential(this.#connection, "password");
-    return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-  }
-
-  renew(): boolean {
-    return false;
-  }
-}
-
 type Service = "adminUsers" | "adminWsp" | "wspMetaEditor" | "wspSrc" | "ping";
 
 interface Call {
@@ -219,7 +201,7 @@ export class ScenariClient {
   #refused: Unauthorized | undefined;
 
   constructor(connection: ResolvedConnection) {
-    this.http = new HttpClient(connection.http, { auth: new BasicAuthenticator(connection), describeError });
+    this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });
   }
 
   /** A cheap authenticated call: 200 when the server is up and the credentials are good. */

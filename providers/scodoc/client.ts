@@ -3,8 +3,9 @@
  * routes, its error envelope and its token rules; it knows nothing of Pulumi.
  */
 import { z } from "zod";
-import { cachedPerConnection, requireCredential, type ResolvedConnection } from "../core/connection";
+import { cachedPerConnection, type ResolvedConnection } from "../core/connection";
 import { ConfigurationError, NotFound, Unauthorized } from "../core/errors";
+import { basicAuthenticator } from "../core/basicAuth";
 import { HttpClient, segment, type Authenticator, type HttpResponse, type RequestOptions } from "../core/http";
 import { Snapshot } from "../core/snapshot";
 
@@ -109,16 +110,13 @@ class TokenAuthenticator implements Authenticator {
   }
 
   async #fetch(): Promise<string> {
-    const username = requireCredential(this.#connection, "username");
-    const password = requireCredential(this.#connection, "password");
-    const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
     try {
       const res = await this.#login.request({
         method: "POST",
         path: "/tokens",
         // Asking for a token twice is harmless: ScoDoc returns the same one.
         idempotent: true,
-        auth: { header: async () => basic, renew: () => false },
+        auth: basicAuthenticator(this.#connection),
         schema: z.object({ token: z.string().min(1) }),
       });
       return res.body.token;
