@@ -58,3 +58,55 @@ export function scodocDeclaration(n: number): Declaration {
   });
   return { departements, roles, permissions: ["ScoView", "EnsView"], users };
 }
+
+/** The Fess part, proportionate to N: a role per 100 users, a group per 50, an account per 5 holding two roles and a group. */
+export interface FessDeclaration {
+  readonly roles: string[];
+  readonly groups: { name: string; gidNumber: string }[];
+  readonly users: { name: string; password: string; roles: string[]; groups: string[] }[];
+}
+
+export function fessDeclaration(n: number): FessDeclaration {
+  const roles = Array.from({ length: Math.max(2, Math.ceil(n / 100)) }, (_, i) => `bench-role-${i}`);
+  const groups = Array.from({ length: Math.max(2, Math.ceil(n / 50)) }, (_, i) => ({ name: `bench-group-${i}`, gidNumber: String(6000 + i) }));
+  const users = Array.from({ length: Math.max(2, Math.ceil(n / 5)) }, (_, i) => ({
+    name: `bench.searcher${i}`,
+    password: `Fess-${i}-Cedar-Orbit!`,
+    roles: [roles[i % roles.length] as string, roles[(i + 1) % roles.length] as string],
+    groups: [(groups[i % groups.length] as { name: string }).name],
+  }));
+  return { roles, groups, users };
+}
+
+/**
+ * The Scenari part, proportionate to N: a group per 50 users, an author per
+ * 5 in one group, a workspace per 100 where its authors write and one group
+ * reads.
+ */
+export interface ScenariDeclaration {
+  readonly groups: string[];
+  readonly users: { account: string; firstName: string; lastName: string; group: string; password: string }[];
+  readonly workspaces: { alias: string; title: string; authors: string[]; readers: string }[];
+}
+
+export function scenariDeclaration(n: number): ScenariDeclaration {
+  const groups = Array.from({ length: Math.max(2, Math.ceil(n / 50)) }, (_, i) => `bench-readers${i}`);
+  const users = Array.from({ length: Math.max(2, Math.ceil(n / 5)) }, (_, i) => ({
+    account: `bench-author${i}`,
+    firstName: "Bench",
+    lastName: `Author${i}`,
+    group: groups[i % groups.length] as string,
+    password: `Scenari-${i}-Fjord-Lumen!`,
+  }));
+  const count = Math.max(1, Math.ceil(n / 100));
+  const workspaces = Array.from({ length: count }, (_, i) => ({
+    alias: `bench-course-${i}`,
+    title: `Bench course ${i}`,
+    authors: users.filter((_, u) => u % count === i).map((u) => u.account),
+    readers: groups[i % groups.length] as string,
+  }));
+  return { groups, users, workspaces };
+}
+
+/** The model every bench workspace declares: a version prefix, resolved against the server's installed models. */
+export const SCENARI_MODEL = { key: "Opale", version: "5", lang: "fr-FR" } as const;

@@ -1,20 +1,21 @@
 /**
- * `npm run bench [-- --n 500 --latency 20 --no-drofus]`: `pulumi up`, an
- * unchanged preview and a refresh of a stack of N ScoDoc users (two grants
- * and a password each) plus its roles and departements, and a dRofus part in
- * proportion (a project per 100 users, a membership per 5), against local sandboxes
- * that answer every request after `--latency` ms, at the engine's default
- * parallelism. Every figure is printed against a floor measured in the same
- * run: the minimal request set of the same declaration, sent by a plain
- * undici script at the same concurrency (bench/floor.ts). Results go to
- * bench/results/*.json. Not part of `npm test`: it measures, it asserts nothing.
+ * `npm run bench [-- --n 500 --latency 20 --no-drofus --no-fess --no-scenari]`:
+ * `pulumi up`, an unchanged preview and a refresh of a stack of N ScoDoc
+ * users (two grants and a password each) with their roles and departements,
+ * plus dRofus, Fess and Scenari parts in proportion (bench/declaration.ts),
+ * against local sandboxes that answer every request after `--latency` ms, at
+ * the engine's default parallelism. Every figure is printed against a floor
+ * measured in the same run: the minimal request set of the same declaration,
+ * sent by a plain undici script at the same concurrency (bench/floor.ts).
+ * Results go to bench/results/*.json. Not part of `npm test`: it measures,
+ * it asserts nothing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { drofusDeclaration, scodocDeclaration } from "./declaration";
-import { drofusFloor, scodocFloor } from "./floor";
+import { drofusDeclaration, fessDeclaration, scenariDeclaration, scodocDeclaration } from "./declaration";
+import { drofusFloor, fessFloor, scenariFloor, scodocFloor, type FloorResult } from "./floor";
 
 /** The repository root: the nearest folder up whose package.json is this package's (the bench runs compiled, from .tmp/). */
 function findRoot(from: string): string {
@@ -121,31 +122,45 @@ async function main(): Promise<void> {
   // The engine's default: 4 × GOMAXPROCS (pulumi/pkg/cmd/pulumi/operations/up.go); the floor uses the same.
   const parallelism = 4 * availableParallelism();
   const decl = scodocDeclaration(n);
-  // Fess and Scenari have no resources in the package yet; dRofus joins unless --no-drofus.
-  const withDrofus = !process.argv.includes("--no-drofus");
   const drofus = drofusDeclaration(n);
-  const apps = withDrofus ? (["scodoc", "drofus"] as const) : (["scodoc"] as const);
-  const scodocResources = decl.departements.length + decl.roles.length + decl.users.length;
-  const drofusResources = withDrofus ? drofus.projects.length + drofus.members.length : 0;
-  const resources = scodocResources + drofusResources;
+  const fess = fessDeclaration(n);
+  const scenari = scenariDeclaration(n);
+  type Endpoint = { url: string; username?: string; password?: string; token?: string };
+  /** Each application the stack holds: how many resources, and its floor on a fresh server. */
+  const parts = {
+    scodoc: {
+      resources: decl.departements.length + decl.roles.length + decl.users.length,
+      describe: `${n} ScoDoc users, ${decl.roles.length} roles, ${decl.departements.length} departements`,
+      floor: (e: Endpoint) => scodocFloor(e.url, e.username ?? "", e.password ?? "", decl, parallelism),
+    },
+    drofus: {
+      resources: drofus.projects.length + drofus.members.length,
+      describe: `${drofus.projects.length} dRofus projects, ${drofus.members.length} members`,
+      floor: (e: Endpoint) => drofusFloor(e.url, e.username ?? "", e.password ?? "", drofus, parallelism),
+    },
+    fess: {
+      resources: fess.roles.length + fess.groups.length + fess.users.length,
+      describe: `${fess.roles.length} Fess roles, ${fess.groups.length} groups, ${fess.users.length} users`,
+      floor: (e: Endpoint) => fessFloor(e.url, e.token ?? "", fess, parallelism),
+    },
+    scenari: {
+      resources: scenari.groups.length + scenari.users.length + scenari.workspaces.length,
+      describe: `${scenari.groups.length} Scenari groups, ${scenari.users.length} users, ${scenari.workspaces.length} workspaces`,
+      floor: (e: Endpoint) => scenariFloor(e.url, e.username ?? "", e.password ?? "", scenari, parallelism),
+    },
+  } as const;
+  type App = keyof typeof parts;
+  const apps: App[] = (["scodoc", "drofus", "fess", "scenari"] as const).filter((app) => app === "scodoc" || !process.argv.includes(`--no-${app}`));
+  const resources = apps.reduce((total, app) => total + parts[app].resources, 0);
   const faults = { latencyMs };
-  console.log(
-    `bench: ${n} ScoDoc users, ${decl.roles.length} roles, ${decl.departements.length} departements` +
-      (withDrofus ? `; ${drofus.projects.length} dRofus projects, ${drofus.members.length} members` : "") +
-      ` (${resources} resources); ${latencyMs} ms per request; concurrency ${parallelism}; Pulumi ${cli.version}`,
-  );
+  console.log(`bench: ${apps.map((app) => parts[app].describe).join("; ")} (${resources} resources); ${latencyMs} ms per request; concurrency ${parallelism}; Pulumi ${cli.version}`);
 
-  // The floor, on sandboxes of its own so the stack starts from the same fresh server.
+  // The floor, on sandboxes of its own so the stack starts from the same fresh servers.
   const floorBoxes = await startSandboxes({ apps, faults });
-  const floorByApp: Record<string, { requests: number; wallMs: number }> = {};
+  const floorByApp: Partial<Record<App, FloorResult>> = {};
   try {
-    const scodoc = floorBoxes.get("scodoc");
-    floorByApp.scodoc = await scodocFloor(scodoc.endpoint.url, scodoc.endpoint.username ?? "", scodoc.endpoint.password ?? "", decl, parallelism);
-    if (withDrofus) {
-      const d = floorBoxes.get("drofus");
-      // After the ScoDoc part, not beside it: the engine's parallelism is one budget for every resource.
-      floorByApp.drofus = await drofusFloor(d.endpoint.url, d.endpoint.username ?? "", d.endpoint.password ?? "", drofus, parallelism);
-    }
+    // One application after the other, not side by side: the engine's parallelism is one budget for every resource.
+    for (const app of apps) floorByApp[app] = await parts[app].floor(floorBoxes.get(app).endpoint);
     for (const app of apps) {
       const served = (await floorBoxes.get(app).admin.requests()).total;
       if (served !== floorByApp[app]?.requests) throw new Error(`bench: the ${app} floor sent ${floorByApp[app]?.requests} requests but the sandbox saw ${served}`);
@@ -171,22 +186,19 @@ async function main(): Promise<void> {
   mkdirSync(backend, { recursive: true });
   const log = join(work, "pulumi.log");
   try {
-    const scodoc = boxes.get("scodoc");
     writeFileSync(join(work, "Pulumi.yaml"), "name: access-bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
     writeFileSync(join(work, "index.js"), `require(${JSON.stringify(resolve(__dirname, "stack.js"))});\n`);
     const env = pulumiEnv({ PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "access-bench" });
     const run = (args: string[], input?: string) => pulumi(work, env, args, log, input);
     await run(["stack", "init", "bench"]);
     await run(["config", "set", "n", String(n)]);
-    await run(["config", "set", "scodoc:url", scodoc.endpoint.url]);
-    await run(["config", "set", "scodoc:username", scodoc.endpoint.username ?? ""]);
-    await run(["config", "set", "--secret", "scodoc:password"], scodoc.endpoint.password ?? "");
-    await run(["config", "set", "drofus", String(withDrofus)]);
-    if (withDrofus) {
-      const d = boxes.get("drofus").endpoint;
-      await run(["config", "set", "drofus:url", d.url]);
-      await run(["config", "set", "drofus:username", d.username ?? ""]);
-      await run(["config", "set", "--secret", "drofus:password"], d.password ?? "");
+    for (const app of ["drofus", "fess", "scenari"] as const) await run(["config", "set", app, String(apps.includes(app))]);
+    for (const app of apps) {
+      const e = boxes.get(app).endpoint;
+      await run(["config", "set", `${app}:url`, e.url]);
+      if (e.username !== undefined) await run(["config", "set", `${app}:username`, e.username]);
+      if (e.password !== undefined) await run(["config", "set", "--secret", `${app}:password`], e.password);
+      if (e.token !== undefined) await run(["config", "set", "--secret", `${app}:token`], e.token);
     }
 
     await resetAll();
@@ -211,14 +223,32 @@ async function main(): Promise<void> {
     const providerBytes = ours.map((r) => Buffer.byteLength(String(r.inputs?.__provider ?? "")));
     const stateBytes = Buffer.byteLength(readFileSync(exported, "utf8"));
 
-    // The server must hold what was declared, or the timings mean nothing.
-    const st = await scodoc.admin.state<{ users: { user_name: string }[] }>();
-    const missing = decl.users.filter((u) => !st.users.some((x) => x.user_name === u.userName));
-    if (ours.length !== resources || missing.length > 0) throw new Error(`bench: ${ours.length}/${resources} resources in state, ${missing.length} users missing`);
-    if (withDrofus) {
-      const ds = await boxes.get("drofus").admin.state<{ projectUsers: { username: string }[] }>();
-      const absent = drofus.members.filter((m) => !ds.projectUsers.some((x) => x.username === m.username));
-      if (absent.length > 0) throw new Error(`bench: ${absent.length} dRofus members missing`);
+    // The servers must hold what was declared, or the timings mean nothing.
+    if (ours.length !== resources) throw new Error(`bench: ${ours.length}/${resources} resources in state`);
+    const holds: Record<App, () => Promise<string[]>> = {
+      scodoc: async () => {
+        const st = await boxes.get("scodoc").admin.state<{ users: { user_name: string }[] }>();
+        return decl.users.map((u) => u.userName).filter((name) => !st.users.some((x) => x.user_name === name));
+      },
+      drofus: async () => {
+        const st = await boxes.get("drofus").admin.state<{ projectUsers: { username: string }[] }>();
+        return drofus.members.map((m) => m.username).filter((name) => !st.projectUsers.some((x) => x.username === name));
+      },
+      fess: async () => {
+        const st = await boxes.get("fess").admin.state<{ users: Record<string, { name: string }> }>();
+        return fess.users.map((u) => u.name).filter((name) => !Object.values(st.users).some((x) => x.name === name));
+      },
+      scenari: async () => {
+        const st = await boxes.get("scenari").admin.state<{ accounts: { account: string }[]; wsps: { alias?: string }[] }>();
+        return [
+          ...scenari.users.map((u) => u.account).filter((name) => !st.accounts.some((x) => x.account === name)),
+          ...scenari.workspaces.map((w) => w.alias).filter((alias) => !st.wsps.some((x) => x.alias === alias)),
+        ];
+      },
+    };
+    for (const app of apps) {
+      const missing = await holds[app]();
+      if (missing.length > 0) throw new Error(`bench: ${missing.length} ${app} objects missing, e.g. ${missing[0]}`);
     }
 
     const minimalPerResource = floor.requests / resources;
@@ -226,7 +256,7 @@ async function main(): Promise<void> {
       apps,
       n,
       resources,
-      resourcesByApp: { scodoc: scodocResources, ...(withDrofus ? { drofus: drofusResources } : {}) },
+      resourcesByApp: Object.fromEntries(apps.map((app) => [app, parts[app].resources])),
       latencyMs,
       concurrency: parallelism,
       pulumiVersion: cli.version,
@@ -255,6 +285,11 @@ async function main(): Promise<void> {
     const rows: [string, string, string][] = [
       ["pulumi up (wall)", s(result.up.wallMs), `${result.upVsFloor.toFixed(2)}× floor (${s(result.floor.wallMs)})`],
       ["requests per resource (up)", result.up.requestsPerResource.toFixed(2), `${result.requestsVsMinimal.toFixed(2)}× minimal (${minimalPerResource.toFixed(2)})`],
+      ...apps.map((app): [string, string, string] => {
+        const sent = result.up.requestsByApp[app] ?? 0;
+        const minimal = floorByApp[app]?.requests ?? 0;
+        return [`  ${app} requests (up)`, String(sent), `${(sent / minimal).toFixed(2)}× minimal (${minimal})`];
+      }),
       ["requests, unchanged preview", String(previewRequests), "target 0"],
       ["refresh (wall)", s(result.refresh.wallMs), `${(result.refresh.wallMs / floor.wallMs).toFixed(2)}× up floor`],
       ["requests, refresh", String(refreshCounts.total), `${(refreshCounts.total / resources).toFixed(3)} per resource`],

@@ -3,7 +3,7 @@
  * project (bench/run.ts). It loads the package by name, from its build
  * output, as a consumer's stack does.
  */
-import { DROFUS_PROJECT, DROFUS_RIGHTS, drofusDeclaration, scodocDeclaration } from "./declaration";
+import { DROFUS_PROJECT, DROFUS_RIGHTS, SCENARI_MODEL, drofusDeclaration, fessDeclaration, scenariDeclaration, scodocDeclaration } from "./declaration";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
@@ -46,5 +46,40 @@ if (config.getBoolean("drofus")) {
     const project = projects.get(m.project);
     if (!project) throw new Error(`bench: no project ${m.project}`);
     new pkg.DrofusProjectUser(m.username, { projectId: project.projectId, username: m.username, firstName: m.firstName, lastName: m.lastName, email: m.email, rights: { ...DROFUS_RIGHTS } });
+  }
+}
+
+if (config.getBoolean("fess")) {
+  const f = fessDeclaration(config.requireNumber("n"));
+  const roles = new Map(f.roles.map((name) => [name, new pkg.FessRole(`fess-${name}`, { name })]));
+  const groups = new Map(f.groups.map((g) => [g.name, new pkg.FessGroup(`fess-${g.name}`, { name: g.name, attributes: { gidNumber: g.gidNumber } })]));
+  for (const u of f.users) {
+    new pkg.FessUser(`fess-${u.name}`, {
+      name: u.name,
+      password: u.password,
+      roles: u.roles.map((r) => roles.get(r)?.name ?? r),
+      groups: u.groups.map((g) => groups.get(g)?.name ?? g),
+    });
+  }
+}
+
+if (config.getBoolean("scenari")) {
+  const s = scenariDeclaration(config.requireNumber("n"));
+  const groups = new Map(s.groups.map((account) => [account, new pkg.ScenariGroup(`scenari-${account}`, { account, groupName: account })]));
+  const users = new Map(
+    s.users.map((u) => [
+      u.account,
+      new pkg.ScenariUser(`scenari-${u.account}`, { account: u.account, firstName: u.firstName, lastName: u.lastName, password: u.password, groups: [groups.get(u.group)?.account ?? u.group] }),
+    ]),
+  );
+  for (const w of s.workspaces) {
+    // From the accounts' outputs, so that each workspace comes after the accounts its map names.
+    const accounts = [...w.authors.map((a) => users.get(a)?.account ?? a), groups.get(w.readers)?.account ?? w.readers];
+    new pkg.ScenariWorkspace(`scenari-${w.alias}`, {
+      alias: w.alias,
+      title: w.title,
+      model: { ...SCENARI_MODEL },
+      roles: pulumi.all(accounts).apply((names) => Object.fromEntries(names.map((name, i) => [name, { allowed: [i < w.authors.length ? "main:author" : "main:reader"] }]))),
+    });
   }
 }
