@@ -202,7 +202,7 @@ interface Changes {
 }
 
 /** The pure comparison behind both `diff` and `update`; `id` (diff's) lets {@link ResourceSpec.idFor} rule out a replacement. */
-function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<string, unknown>, id?: string): Changes {
+async function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<string, unknown>, id?: string): Promise<Changes> {
   const changed = new Set<string>();
   const replaces: string[] = [];
   for (const field of inputFields(spec)) {
@@ -211,7 +211,7 @@ function compare(spec: AnySpec, olds: Record<string, unknown>, news: Record<stri
     // An input the program does not set is not managed: the server keeps what it has.
     if (next === undefined || spec.createOnly?.includes(field)) continue;
     if (spec.writeOnly?.includes(field)) {
-      if (containsUnknown(next) || typeof next !== "string" || !matchesDigest(next, olds[digestKey(field)])) changed.add(field);
+      if (containsUnknown(next) || typeof next !== "string" || !(await matchesDigest(next, olds[digestKey(field)]))) changed.add(field);
       continue;
     }
     const previous = Object.hasOwn(olds, field) ? olds[field] : undefined;
@@ -244,13 +244,19 @@ function migrate(spec: AnySpec, outputs: Record<string, unknown>): Record<string
   return version < spec.schemaVersion && spec.migrate ? spec.migrate(outputs, version) : outputs;
 }
 
-function outputsOf(spec: AnySpec, state: object, input: Record<string, unknown>, previous: Record<string, unknown> | undefined, conn: ResolvedConnection): Record<string, unknown> {
+async function outputsOf(
+  spec: AnySpec,
+  state: object,
+  input: Record<string, unknown>,
+  previous: Record<string, unknown> | undefined,
+  conn: ResolvedConnection,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { ...state };
   for (const field of spec.behaviour ?? []) out[field] = input[field] ?? previous?.[field];
   for (const field of spec.writeOnly ?? []) {
     const value = input[field];
     const kept = previous?.[digestKey(field)];
-    if (typeof value === "string") out[digestKey(field)] = matchesDigest(value, kept) ? kept : digestSecret(value);
+    if (typeof value === "string") out[digestKey(field)] = (await matchesDigest(value, kept)) ? kept : await digestSecret(value);
     else if (kept !== undefined) out[digestKey(field)] = kept;
     delete out[field];
   }
@@ -305,7 +311,7 @@ export function providerMethods(spec: AnySpec) {
 
     async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
       try {
-        const { changed, replaces } = compare(spec, migrate(spec, strip(olds)), strip(news), id);
+        const { changed, replaces } = await compare(spec, migrate(spec, strip(olds)), strip(news), id);
         return {
           changes: changed.size > 0,
           replaces,
@@ -323,11 +329,11 @@ export function providerMethods(spec: AnySpec) {
         const base = contextFor(spec, input);
         const ctx: CreateContext<unknown> = { ...base, created: (id, state) => (recorded = { id, state }) };
         const made = await createOrAdopt(spec, ctx, input);
-        return { id: made.id, outs: outputsOf(spec, made.state, input, undefined, base.connection) };
+        return { id: made.id, outs: await outputsOf(spec, made.state, input, undefined, base.connection) };
       } catch (error) {
         if (recorded && error instanceof Error && !(error instanceof PartialCreateError)) {
           const conn = resolveConnection(spec.app, input.connection as ConnectionArgs | undefined);
-          const properties: Record<string, unknown> = { ...outputsOf(spec, recorded.state, input, undefined, conn), [PROVIDER_KEY]: inputs[PROVIDER_KEY] };
+          const properties: Record<string, unknown> = { ...(await outputsOf(spec, recorded.state, input, undefined, conn)), [PROVIDER_KEY]: inputs[PROVIDER_KEY] };
           // The digest of a password that may not have been set must not claim it was.
           for (const field of spec.writeOnly ?? []) delete properties[digestKey(field)];
           throw new PartialCreateError(recorded.id, properties, wrap(spec, error));
@@ -342,7 +348,7 @@ export function providerMethods(spec: AnySpec) {
         const ctx = contextFor(spec, previous, previous.serverUrl as string | undefined);
         const state = await spec.read(ctx, id, previous as Outputs<object>);
         if (!state) return { id: "", props: {} };
-        const outs = outputsOf(spec, state, previous, previous, ctx.connection);
+        const outs = await outputsOf(spec, state, previous, previous, ctx.connection);
         const inputs: Record<string, unknown> = {};
         for (const field of [...inputFields(spec), ...(spec.behaviour ?? [])]) {
           if (outs[field] !== undefined && !spec.writeOnly?.includes(field)) inputs[field] = outs[field];
@@ -359,10 +365,10 @@ export function providerMethods(spec: AnySpec) {
         const previous = migrate(spec, strip(olds));
         const input = parseInputs<Record<string, unknown>>(spec, news);
         const ctx = contextFor(spec, input, previous.serverUrl as string | undefined);
-        const { changed } = compare(spec, previous, input);
+        const { changed } = await compare(spec, previous, input);
         const serverSide = new Set([...changed].filter((f) => f !== "connection" && !spec.behaviour?.includes(f)));
         const state = serverSide.size > 0 ? await spec.update(ctx, id, previous as Outputs<object>, input, serverSide) : previous;
-        return { outs: outputsOf(spec, state, input, previous, ctx.connection) };
+        return { outs: await outputsOf(spec, state, input, previous, ctx.connection) };
       } catch (error) {
         throw wrap(spec, error);
       }
@@ -390,8 +396,8 @@ export function providerMethods(spec: AnySpec) {
 async function createOrAdopt(spec: AnySpec, ctx: CreateContext<unknown>, input: Record<string, unknown>): Promise<Created<object>> {
   const takeOver = async (found: Created<object>): Promise<Created<object>> => {
     ctx.created(found.id, found.state);
-    const previous = outputsOf(spec, found.state, {}, undefined, ctx.connection);
-    const { changed } = compare(spec, previous, input);
+    const previous = await outputsOf(spec, found.state, {}, undefined, ctx.connection);
+    const { changed } = await compare(spec, previous, input);
     const serverSide = new Set([...changed].filter((f) => f !== "connection" && !spec.behaviour?.includes(f)));
     const state = serverSide.size > 0 ? await spec.update(ctx, found.id, previous as Outputs<object>, input, serverSide) : found.state;
     return { id: found.id, state };
