@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { cachedPerConnection, type ResolvedConnection } from "../core/connection";
-import { BadRequest, InvalidResponse, Unauthorized, NotFound, type RequestFacts } from "../core/errors";
+import { BadRequest, ConfigurationError, InvalidResponse, Unauthorized, NotFound, type RequestFacts } from "../core/errors";
 import { basicAuthenticator } from "../core/basicAuth";
 import { HttpClient, segment, type HttpResponse, type RequestOptions } from "../core/http";
 import { Snapshot } from "../core/snapshot";
@@ -180,6 +180,8 @@ export class DrofusClient {
    * on this server fails at once with the same error instead of asking again.
    */
   #refused: Unauthorized | undefined;
+  /** Settled once a list has answered: this URL reaches a dRofus admin API, so its 404s mean "no such record". */
+  #isDrofus: Promise<void> | undefined;
   /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
   readonly #projectList = new Snapshot(async () => new Map((await this.projects()).map((p) => [p.id, p])), { ttlMs: SNAPSHOT_TTL_MS });
   readonly #userList = new Snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])), { ttlMs: SNAPSHOT_TTL_MS });
@@ -306,6 +308,7 @@ export class DrofusClient {
       res = await this.http.request<unknown>({ ...call, headers: ACCEPT_JSON, okStatuses: [422] });
     } catch (error) {
       if (error instanceof Unauthorized) this.#refused = error;
+      if (error instanceof NotFound) await this.#confirmDrofus();
       throw error;
     } finally {
       // No refresh read after a change may be served a list from before it, whatever the change's outcome.
@@ -325,6 +328,32 @@ export class DrofusClient {
     const issue = parsed.error.issues[0];
     const at = issue?.path.length ? issue.path.join(".") : "(root)";
     throw new InvalidResponse({ ...facts, serverMessage: `unexpected response at ${at}: ${issue?.message ?? "invalid"}` });
+  }
+
+  /**
+   * A 404 reads as "already gone", which lets a delete drop the resource from
+   * the stack: before that, make sure the 404 came from dRofus and not from
+   * a URL that reaches some other server. One list request, the first time
+   * only; a server that is not dRofus gets a ConfigurationError instead.
+   */
+  async #confirmDrofus(): Promise<void> {
+    const attempt = (this.#isDrofus ??= (async () => {
+      try {
+        await this.http.request({ method: "GET", path: "/projects", query: { query: "pulumi-access-as-code url check" }, headers: ACCEPT_JSON, schema: z.array(z.unknown()) });
+      } catch (error) {
+        if (!(error instanceof NotFound || error instanceof InvalidResponse)) throw error;
+        throw new ConfigurationError(
+          "drofus",
+          `no dRofus admin API at ${this.http.settings.baseUrl}: GET /projects answered ${error instanceof NotFound ? "404" : "something other than a list of projects"}`,
+          "drofus:url must be the root of the dRofus admin API, the URL under which /projects.json lists the projects",
+        );
+      }
+    })());
+    // Only a confirmation is kept: a failed check is made again by the next 404.
+    attempt.catch(() => {
+      if (this.#isDrofus === attempt) this.#isDrofus = undefined;
+    });
+    await attempt;
   }
 
   /** The path as core/http.ts shows it in its own errors: base path, path and query. */

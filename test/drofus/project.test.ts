@@ -284,3 +284,28 @@ describe("DrofusProject", () => {
     }
   });
 });
+
+describe("a URL that is not a dRofus admin API", () => {
+  it("fails delete and refresh with a configuration error instead of reporting the project gone, after one check", async () => {
+    const { state } = await h.engine.up(KIND, fromTemplate("Url check", "url-check-db", { deletionPolicy: "delete" }));
+    const wrong = await h.withConfig({});
+    try {
+      const elsewhere = { ...state, outputs: { ...state.outputs, serverUrl: `${h.sandbox.url}/not-drofus` } };
+      await h.admin.resetRequests();
+      const error = await rejection(wrong.engine.destroy(elsewhere));
+      expect(error.message).toMatch(/^drofus: no dRofus admin API at .*\/not-drofus: GET \/projects answered 404 \(hint: drofus:url must be the root of the dRofus admin API/);
+      // The DELETE and the one list that tells a missing project from a wrong URL.
+      expect((await h.admin.requests()).total).toBe(2);
+      await expect(wrong.engine.refresh(elsewhere)).rejects.toThrow(/no dRofus admin API/);
+      expect(await project(state.id)).toMatchObject({ name: "Url check" });
+    } finally {
+      await wrong.stop();
+    }
+  });
+
+  it("still reads a project deleted behind Pulumi's back as gone", async () => {
+    const { state } = await h.engine.up(KIND, fromTemplate("Gone behind", "gone-behind-db", { deletionPolicy: "delete" }));
+    await h.engine.destroy(state);
+    expect(await h.engine.refresh(state)).toBeUndefined();
+  });
+});
