@@ -194,7 +194,11 @@ export const userSpec: ResourceSpec<Input, State, ScodocClient> = {
   },
 
   async find({ client }, input) {
-    const user = (await client.users()).find((u) => u.user_name === input.userName);
+    // ScoDoc cannot filter on the login, only on a prefix of `nom`: that narrows the list when the
+    // program gives the name, so adopting a whole server does not list every user once per user.
+    // A user whose name differs on the server is missed there, so the full list has the last word.
+    const named = (users: ScodocUserRecord[]) => users.find((u) => u.user_name === input.userName);
+    const user = (input.nom ? named(await client.users({ startsWith: input.nom })) : undefined) ?? named(await client.users());
     return user && { id: String(user.id), state: toState(user) };
   },
 };

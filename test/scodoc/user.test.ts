@@ -219,6 +219,17 @@ describe("ScodocUser", () => {
     expect((await h.admin.state<State>()).users.filter((u) => u.user_name === "judy")).toHaveLength(1);
   });
 
+  it("adopts through the list narrowed to the user's nom when the program gives it", async () => {
+    await h.admin.mutate<State>((s) => {
+      s.users.push({ ...(s.users[0] as object), id: 778, user_name: "kim", nom: "Lefebvre", token: null } as unknown as UserRow);
+    });
+    await h.admin.resetRequests();
+    const adopted = await h.engine.up(KIND, { userName: "kim", nom: "Lefebvre", adopt: true });
+    expect(adopted.state.id).toBe("778");
+    const lists = (await h.admin.requests()).entries.filter((e) => e.path.endsWith("/users/query"));
+    expect(lists.map((e) => e.query)).toEqual(["?starts_with=Lefebvre"]);
+  });
+
   it("drops a user deleted out of band on refresh", async () => {
     const { state } = await h.engine.up(KIND, { userName: "ken" });
     await h.admin.op("deleteUser", { user_name: "ken" });
