@@ -33,6 +33,7 @@ export interface ConnectionArgs {
   maxConcurrency?: number;
 }
 
+/** @internal */
 export const connectionSchema = z
   .object({
     url: z.string().url("must be an absolute URL such as https://scodoc.example.com").optional(),
@@ -50,14 +51,14 @@ export const connectionSchema = z
 const SETTING_KEYS = ["url", "username", "password", "token", "caCert", "insecure", "timeoutMs", "maxRetries", "maxConcurrency"] as const;
 type SettingKey = (typeof SETTING_KEYS)[number];
 
-/** The engine's config object, as `configure` receives it. */
+/** The engine's config object, as `configure` receives it. @internal */
 export interface StackConfig {
   get(key: string): string | undefined;
 }
 
 let stackConfig: StackConfig | undefined;
 
-/** Called from the provider's `configure`: keep the engine's config for later calls. */
+/** Called from the provider's `configure`: keep the engine's config for later calls. @internal */
 export function setStackConfig(config: StackConfig | undefined): void {
   stackConfig = config;
   if (!config) return;
@@ -67,7 +68,7 @@ export function setStackConfig(config: StackConfig | undefined): void {
   }
 }
 
-/** A fully resolved connection: where to send requests and as whom. */
+/** A fully resolved connection: where to send requests and as whom. @internal */
 export interface ResolvedConnection {
   readonly app: AppName;
   readonly http: HttpSettings;
@@ -99,13 +100,13 @@ function asBoolean(value: unknown): boolean {
   return value === true || value === "true" || value === "1";
 }
 
-/** The effective URL, or undefined when none is configured; never throws (used by diff). */
+/** The effective URL, or undefined when none is configured; never throws (used by diff). @internal */
 export function effectiveUrl(app: AppName, input: ConnectionArgs | undefined): string | undefined {
   const url = lookup(app, "url", input);
   return typeof url === "string" ? normalizeUrl(url) : undefined;
 }
 
-/** Lower-case scheme and host, no default port, no trailing slash: two spellings of one server compare equal. */
+/** Lower-case scheme and host, no default port, no trailing slash: two spellings of one server compare equal. @internal */
 export function normalizeUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -118,6 +119,8 @@ export function normalizeUrl(url: string): string {
 /**
  * Resolve the connection for a call.
  * @param pinnedUrl the server an existing resource lives on (from its state), which wins over configuration.
+ *
+ * @internal
  */
 export function resolveConnection(app: AppName, input: ConnectionArgs | undefined, pinnedUrl?: string): ResolvedConnection {
   const url = pinnedUrl ?? effectiveUrl(app, input);
@@ -156,7 +159,7 @@ export function resolveConnection(app: AppName, input: ConnectionArgs | undefine
   };
 }
 
-/** Throws the error a user needs when a credential is missing, naming every place it may come from. */
+/** Throws the error a user needs when a credential is missing, naming every place it may come from. @internal */
 export function requireCredential(conn: ResolvedConnection, key: "username" | "password" | "token"): string {
   const value = conn[key];
   if (value) return value;
@@ -169,7 +172,7 @@ export function requireCredential(conn: ResolvedConnection, key: "username" | "p
   );
 }
 
-/** A per-process cache keyed by connection, so that every resource on one server shares one client. */
+/** A per-process cache keyed by connection, so that every resource on one server shares one client. @internal */
 export function cachedPerConnection<T>(cache: Map<string, T>, conn: ResolvedConnection, make: () => T): T {
   const key = JSON.stringify([conn.http, conn.username, conn.password, conn.token]);
   let value = cache.get(key);

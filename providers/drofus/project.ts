@@ -177,6 +177,7 @@ async function findProject(client: DrofusClient, input: Input): Promise<DrofusPr
   return candidates[0];
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
   app: "drofus",
   kind: "drofus:Project",

@@ -160,6 +160,7 @@ async function membership(client: DrofusClient, id: string, forRefresh = false):
   return member && { member, user };
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const projectUserSpec: ResourceSpec<Input, State, DrofusClient> = {
   app: "drofus",
   kind: "drofus:ProjectUser",

@@ -8,6 +8,7 @@ import { namedSpec } from "./named";
 // Fess maps a group's gidNumber as a long, for its LDAP sync.
 const inputs = z.object({ name: fessName, attributes: attributes(["gidNumber"]).optional() }).strict();
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const groupSpec = namedSpec("fess:Group", inputs);
 
 /** The inputs of a {@link FessGroup}. */

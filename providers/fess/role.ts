@@ -7,6 +7,7 @@ import { namedSpec } from "./named";
 
 const inputs = z.object({ name: fessName, attributes: attributes([]).optional() }).strict();
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const roleSpec = namedSpec("fess:Role", inputs);
 
 /** The inputs of a {@link FessRole}. */

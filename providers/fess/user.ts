@@ -72,6 +72,7 @@ async function heldIds(client: FessClient, kind: "role" | "group", wanted: reado
   return [...new Set(wanted.map(fessId))];
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const userSpec: ResourceSpec<Input, State, FessClient> = {
   app: "fess",
   kind: "fess:User",

@@ -51,6 +51,7 @@ function groupProps(input: Input, only?: ReadonlySet<string>): Props {
   });
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const groupSpec: ResourceSpec<Input, State, ScenariClient> = {
   app: "scenari",
   kind: "scenari:Group",

@@ -69,6 +69,7 @@ function userProps(input: Input, only?: ReadonlySet<string>): Props {
   );
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const userSpec: ResourceSpec<Input, State, ScenariClient> = {
   app: "scenari",
   kind: "scenari:User",

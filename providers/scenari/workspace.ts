@@ -230,6 +230,7 @@ async function explainRefusedCreate(client: ScenariClient, input: Input, error: 
   return error;
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const workspaceSpec: ResourceSpec<Input, State, ScenariClient> = {
   app: "scenari",
   kind: "scenari:Workspace",

@@ -28,6 +28,7 @@ function toState(d: ScodocDepartementRecord): State {
   return { acronym: d.acronym, visible: d.visible, deptId: d.id, dateCreation: d.date_creation ?? null };
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const departementSpec: ResourceSpec<Input, State, ScodocClient> = {
   app: "scodoc",
   kind: "scodoc:Departement",

@@ -49,6 +49,7 @@ async function roleById({ client }: SpecContext<ScodocClient>, id: string, lastK
   return (await client.roles()).find((r) => String(r.id) === id);
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const roleSpec: ResourceSpec<Input, State, ScodocClient> = {
   app: "scodoc",
   kind: "scodoc:Role",

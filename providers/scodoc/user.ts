@@ -138,6 +138,7 @@ async function syncGrants(client: ScodocClient, id: number, wanted: readonly Sco
   return last;
 }
 
+/** What the runtime runs for this kind; not part of the public API. @internal */
 export const userSpec: ResourceSpec<Input, State, ScodocClient> = {
   app: "scodoc",
   kind: "scodoc:User",

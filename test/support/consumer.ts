@@ -233,14 +233,13 @@ export function acronymMustBeAString(): void {
 `;
 
 /**
- * Pulumi's TypeScript template (pulumi new typescript), which a CommonJS
- * stack typically still has, plus `esModuleInterop`: without it (or
- * `skipLibCheck`), `tsc` fails inside zod's declarations, which the package's
- * own declarations import (colinhacks/zod#5160). The README says so.
+ * Pulumi's TypeScript template (pulumi new typescript), as a CommonJS stack
+ * typically still has it: no `esModuleInterop` and no `skipLibCheck`, so
+ * `tsc` reads every declaration the package publishes, and would fail inside
+ * zod's (colinhacks/zod#5160) if the package's own imported them.
  */
 const COMMONJS_COMPILER_OPTIONS = {
   strict: true,
-  esModuleInterop: true,
   outDir: "bin",
   target: "es2020",
   module: "commonjs",
