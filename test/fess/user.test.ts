@@ -63,7 +63,7 @@ describe.each(FESS_VERSIONS)("FessUser against Fess $version", ({ version, creat
     it("never keeps the password, yet an unchanged program shows no change without a request", async () => {
       expect(JSON.stringify(alice.outputs)).not.toContain("Correct-Horse-Battery");
       expect(alice.outputs).not.toHaveProperty("password");
-      expect(String(alice.outputs.passwordDigest)).toMatch(/^scrypt1\$/);
+      expect(String(alice.outputs.passwordDigest)).toMatch(/^scrypt2\$/);
       expect(await h.engine.preview(KIND, { ...inputs(), roles: [staff, staff], groups: ["teachers"] }, alice)).toBe("same");
       expect((await h.admin.requests()).total).toBe(0);
     });

@@ -58,7 +58,7 @@ describe("ScenariUser", () => {
 
   it("never puts the password in the outputs, yet an unchanged program diffs empty with no request", async () => {
     expect(JSON.stringify(alice.outputs)).not.toContain(ALICE.password);
-    expect(String(alice.outputs.passwordDigest)).toMatch(/^scrypt1\$/);
+    expect(String(alice.outputs.passwordDigest)).toMatch(/^scrypt2\$/);
     await h.admin.resetRequests();
     const reordered = { ...ALICE, nickNames: ["amartin", "alice.martin"].reverse(), groups: ["authors", "readers"], grantedRoles: ["main:reader", "main:reader"] };
     expect(await h.engine.preview(KIND, reordered, alice)).toBe("same");

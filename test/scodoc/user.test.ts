@@ -78,7 +78,7 @@ describe("ScodocUser", () => {
   it("never puts the password in the outputs, yet an unchanged program diffs empty with no request", async () => {
     expect(JSON.stringify(alice.outputs)).not.toContain("Corr3ct-Horse-Battery");
     expect(alice.outputs).not.toHaveProperty("password");
-    expect(String(alice.outputs.passwordDigest)).toMatch(/^scrypt1\$/);
+    expect(String(alice.outputs.passwordDigest)).toMatch(/^scrypt2\$/);
     await h.admin.resetRequests();
     const same = await h.engine.preview(
       KIND,
