@@ -8,7 +8,7 @@
  * bounded, checked against its request log.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -31,6 +31,33 @@ interface Declaration {
 }
 
 /** `users` users spread over a few departements and roles, each with a password and two grants. */
+/**
+ * Every process below `root`. The CLI starts its plugins in process groups of
+ * their own, so killing its group leaves them running; a cancelled CI job or
+ * a lost machine takes them too, and so does the crash test.
+ */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses: the ppid is the 2nd field after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  for (let queue = [root]; queue.length > 0; ) {
+    const next = children.get(queue.shift() as number) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
+}
+
 function declaration(prefix: string, users: number, depts = 4, roles = 4): Declaration {
   const departements = Array.from({ length: depts }, (_, i) => `${prefix}D${i}`);
   const roleNames = Array.from({ length: roles }, (_, i) => `${prefix}Role${i}`);
@@ -219,7 +246,15 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
       if (child.exitCode !== null) throw new Error("the up finished before it could be killed");
       await new Promise((r) => setTimeout(r, 50));
     }
+    const plugins = descendants(child.pid as number);
     process.kill(-(child.pid as number), "SIGKILL");
+    for (const pid of plugins) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone with the group.
+      }
+    }
     await killed;
     // Let requests already on the wire land, as they would on a real server.
     await new Promise((r) => setTimeout(r, 500));
