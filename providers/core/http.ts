@@ -19,6 +19,7 @@ import {
   ConnectionFailed,
   InvalidResponse,
   RateLimited,
+  Unauthorized,
   errorClassFor,
   type AppName,
   type RequestFacts,
@@ -143,6 +144,13 @@ export class HttpClient {
   readonly settings: HttpSettings;
   readonly #auth: Authenticator | undefined;
   readonly #describe: ErrorDescriber;
+  /**
+   * Refused credentials stay refused for the client's life (one process, one
+   * connection): every other resource on the server fails at once with the
+   * same error instead of asking again, which bounds what a wrong password
+   * costs the server.
+   */
+  #refused: Unauthorized | undefined;
 
   constructor(settings: HttpSettings, options: { auth?: Authenticator; describeError?: ErrorDescriber } = {}) {
     this.settings = settings;
@@ -159,6 +167,22 @@ export class HttpClient {
    * body, or throw an {@link AccessError} subclass whose message is one line.
    */
   async request<T = unknown>(options: RequestOptions<T>): Promise<HttpResponse<T>> {
+    if (this.#refused) throw this.#refused;
+    try {
+      return await this.#request(options);
+    } catch (error) {
+      if (error instanceof Unauthorized) this.refuse(error);
+      throw error;
+    }
+  }
+
+  /** Remember a refusal the client learnt of in band (Fess refuses a token with HTTP 200). */
+  refuse(error: Unauthorized): Unauthorized {
+    this.#refused = error;
+    return error;
+  }
+
+  async #request<T>(options: RequestOptions<T>): Promise<HttpResponse<T>> {
     const { settings } = this;
     const url = this.#url(options);
     const origin = new URL(settings.baseUrl).origin;

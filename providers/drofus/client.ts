@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { cachedPerConnection, type ResolvedConnection } from "../core/connection";
-import { BadRequest, ConfigurationError, InvalidResponse, Unauthorized, NotFound, type RequestFacts } from "../core/errors";
+import { BadRequest, ConfigurationError, InvalidResponse, NotFound, type RequestFacts } from "../core/errors";
 import { basicAuthenticator } from "../core/basicAuth";
 import { HttpClient, segment, type HttpResponse, type RequestOptions } from "../core/http";
 import { Snapshot } from "../core/snapshot";
@@ -175,11 +175,6 @@ const SNAPSHOT_TTL_MS = 15_000;
 
 export class DrofusClient {
   readonly http: HttpClient;
-  /**
-   * Refused credentials stay refused for the process: every other resource
-   * on this server fails at once with the same error instead of asking again.
-   */
-  #refused: Unauthorized | undefined;
   /** Settled once a list has answered: this URL reaches a dRofus admin API, so its 404s mean "no such record". */
   #isDrofus: Promise<void> | undefined;
   /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
@@ -297,17 +292,14 @@ export class DrofusClient {
   }
 
   /**
-   * Every call goes through here: the Accept header, the refused-credentials
-   * short cut, 422 bodies turned into {@link ValidationFailed}, and the body
+   * Every call goes through here: the Accept header, 422 bodies turned into {@link ValidationFailed}, and the body
    * checked against `schema` (an empty body is `undefined`).
    */
   async #send<T>(call: Call, schema: z.ZodType<T>): Promise<HttpResponse<T>> {
-    if (this.#refused) throw this.#refused;
     let res: HttpResponse<unknown>;
     try {
       res = await this.http.request<unknown>({ ...call, headers: ACCEPT_JSON, okStatuses: [422] });
     } catch (error) {
-      if (error instanceof Unauthorized) this.#refused = error;
       if (error instanceof NotFound) await this.#confirmDrofus();
       throw error;
     } finally {

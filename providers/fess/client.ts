@@ -168,11 +168,6 @@ export class FessClient {
   readonly #lists = new Map<FessKind, Snapshot<string, unknown>>();
   /** The server's major version, from the last answer that said it. */
   #major: number | undefined;
-  /**
-   * A refused token stays refused for the process: every other resource on
-   * this server fails at once with the same error instead of asking again.
-   */
-  #refused: Unauthorized | undefined;
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: new TokenAuthenticator(connection), describeError });
@@ -280,12 +275,11 @@ export class FessClient {
   }
 
   /**
-   * Every call goes through here: the refused-token short cut, the envelope
-   * read, the version noted, `status` turned into a typed error, and the
-   * result checked against `schema`.
+   * Every call goes through here: the envelope read, the version noted,
+   * `status` turned into a typed error, and the result checked against
+   * `schema`.
    */
   async #send<T>(call: Call, schema: z.ZodType<T>): Promise<T> {
-    if (this.#refused) throw this.#refused;
     const shown = this.#shown(call.path);
     let response: Envelope;
     let httpStatus: number;
@@ -295,7 +289,7 @@ export class FessClient {
       response = res.body.response;
       httpStatus = res.status;
     } catch (error) {
-      throw this.#remember(error instanceof InvalidResponse ? withHint(error, "is fess:url the root of a Fess server?") : error);
+      throw error instanceof InvalidResponse ? withHint(error, "is fess:url the root of a Fess server?") : error;
     } finally {
       // No refresh read after a change may be served a list from before it, whatever the change's outcome.
       if (call.method !== "GET") for (const snapshot of this.#lists.values()) snapshot.invalidate();
@@ -315,7 +309,8 @@ export class FessClient {
       case Status.OK:
         break;
       case Status.UNAUTHORIZED:
-        throw this.#remember(new Unauthorized(facts(response.message, UNAUTHORIZED_HINT)));
+        // Fess refuses a token with HTTP 200: the HTTP layer cannot tell, so it is told.
+        throw this.http.refuse(new Unauthorized(facts(response.message, UNAUTHORIZED_HINT)));
       case Status.BAD_REQUEST:
         throw new BadRequest(facts(response.message));
       case Status.SYSTEM_ERROR:
@@ -330,11 +325,6 @@ export class FessClient {
     const issue = parsed.error.issues[0];
     const at = ["response", ...(issue?.path ?? [])].join(".");
     throw new InvalidResponse(facts(`unexpected response at ${at}: ${issue?.message ?? "invalid"}`));
-  }
-
-  #remember(error: unknown): unknown {
-    if (error instanceof Unauthorized) this.#refused = error;
-    return error;
   }
 
   /** The path as core/http.ts shows it in its own errors: the base URL's path, then the call's. */

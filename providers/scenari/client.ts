@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { cachedPerConnection, type ResolvedConnection } from "../core/connection";
-import { AccessError, BadRequest, Conflict, Forbidden, InvalidResponse, NotFound, Unauthorized, type RequestFacts } from "../core/errors";
+import { AccessError, BadRequest, Conflict, Forbidden, InvalidResponse, NotFound, type RequestFacts } from "../core/errors";
 import { basicAuthenticator } from "../core/basicAuth";
 import { HttpClient, type HttpResponse, type QueryValue } from "../core/http";
 import { serializeCdm, type CdmValue } from "./cdm";
@@ -194,11 +194,6 @@ export function scenariClient(connection: ResolvedConnection): ScenariClient {
 export class ScenariClient {
   readonly http: HttpClient;
   #models: Promise<InstalledModel[]> | undefined;
-  /**
-   * Refused credentials stay refused for the process: every other resource
-   * on this server fails at once with the same error instead of asking again.
-   */
-  #refused: Unauthorized | undefined;
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });
@@ -415,7 +410,6 @@ export class ScenariClient {
   }
 
   async #send<T>(call: Call, response: { schema?: z.ZodType<T>; responseType?: "text" }): Promise<HttpResponse<T>> {
-    if (this.#refused) throw this.#refused;
     try {
       return await this.http.request<T>({
         method: call.method,
@@ -429,7 +423,6 @@ export class ScenariClient {
         ...(response.responseType ? { responseType: response.responseType } : {}),
       });
     } catch (error) {
-      if (error instanceof Unauthorized) this.#refused = error;
       if (error instanceof NotFound && !OBJECT_404.has(call.cdaction)) throw serviceMissing(error);
       throw error;
     }

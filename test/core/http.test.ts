@@ -417,6 +417,24 @@ describe("401 and credential renewal", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("remembers a refusal: the client's later calls fail with it and send nothing", async () => {
+    const { auth } = tokenAuth(false);
+    server.otherwise(reply(401, { message: "wrong password" }));
+    const http = client({}, { auth });
+    const first = await failure(http.request({ method: "GET", path: "/roles" }));
+    const later = await failure(http.request({ method: "GET", path: "/users" }));
+    expect(later).toBe(first);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("remembers a refusal learnt in band, as Fess's HTTP 200 one", async () => {
+    server.otherwise(reply(200, { ok: true }));
+    const http = client({});
+    const refused = http.refuse(new Unauthorized({ app: "fess", method: "GET", path: "/settings", status: 200, serverMessage: "Unauthorized request." }));
+    expect(await failure(http.request({ method: "GET", path: "/roles" }))).toBe(refused);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("sends no Authorization header when the call opts out of the client's credentials", async () => {
     const { auth } = tokenAuth(true);
     server.otherwise(reply(200, { token: "x" }));
