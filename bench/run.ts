@@ -11,9 +11,10 @@
  * it asserts nothing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { descendantsOf } from "../test/support/processes";
 import { drofusDeclaration, fessDeclaration, scenariDeclaration, scodocDeclaration } from "./declaration";
 import { drofusFloor, fessFloor, scenariFloor, scodocFloor, type FloorResult } from "./floor";
 
@@ -50,24 +51,7 @@ interface Run {
 
 /** Descendants of `root` whose command line names the dynamic provider. */
 function providerPids(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The command name may hold spaces and parentheses: the ppid is the 2nd field after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parent.set(Number(entry), ppid);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const isDescendant = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
-    return false;
-  };
-  return [...parent.keys()].filter((pid) => {
-    if (!isDescendant(pid)) return false;
+  return descendantsOf(root).filter((pid) => {
     try {
       return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider");
     } catch {

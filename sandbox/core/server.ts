@@ -302,7 +302,7 @@ export interface SandboxEndpoint {
 }
 
 /** What a client needs to reach a running sandbox. */
-export function endpointOf(sandbox: Sandbox<unknown>): SandboxEndpoint {
+export function endpointOf<S>(sandbox: Sandbox<S>): SandboxEndpoint {
   const { username, password, token } = sandbox.credentials;
   return token !== undefined
     ? { app: sandbox.app, url: sandbox.clientUrl, token }

@@ -12,6 +12,8 @@ import { SandboxAdmin } from "../../sandbox/core/admin";
 import { createDrofusSandbox } from "../../sandbox/drofus";
 import type { DrofusState } from "../../sandbox/drofus/state";
 import { createEngineStack, pkg, type EngineStack } from "../support/engine";
+import { endpointOf } from "../../sandbox/core/server";
+import { stackConfig } from "../support/stackConfig";
 
 let sandbox: Awaited<ReturnType<ReturnType<typeof createDrofusSandbox>["start"]>>;
 let admin: SandboxAdmin;
@@ -55,9 +57,7 @@ beforeAll(async () => {
   writeFileSync(debugLog, "");
   s = await createEngineStack({
     config: {
-      "drofus:url": { value: sandbox.clientUrl },
-      "drofus:username": { value: sandbox.credentials.username },
-      "drofus:password": { value: sandbox.credentials.password, secret: true },
+      ...stackConfig(endpointOf(sandbox)),
     },
     env: { PULUMI_ACCESS_DEBUG: debugLog },
   });

@@ -8,7 +8,7 @@
  * bounded, checked against its request log.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,7 +20,10 @@ import type { DrofusState } from "../../sandbox/drofus/state";
 import { createScodocSandbox } from "../../sandbox/scodoc";
 import type { ScodocState } from "../../sandbox/scodoc/model";
 import { createEngineStack, pkg, type EngineStack } from "../support/engine";
+import { descendantsOf } from "../support/processes";
 import { rejection } from "../support/provider";
+import { endpointOf, type SandboxEndpoint } from "../../sandbox/core/server";
+import { stackConfig } from "../support/stackConfig";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -31,33 +34,6 @@ interface Declaration {
 }
 
 /** `users` users spread over a few departements and roles, each with a password and two grants. */
-/**
- * Every process below `root`. The CLI starts its plugins in process groups of
- * their own, so killing its group leaves them running; a cancelled CI job or
- * a lost machine takes them too, and so does the crash test.
- */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The command name may hold spaces and parentheses: the ppid is the 2nd field after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  for (let queue = [root]; queue.length > 0; ) {
-    const next = children.get(queue.shift() as number) ?? [];
-    found.push(...next);
-    queue.push(...next);
-  }
-  return found;
-}
-
 function declaration(prefix: string, users: number, depts = 4, roles = 4): Declaration {
   const departements = Array.from({ length: depts }, (_, i) => `${prefix}D${i}`);
   const roleNames = Array.from({ length: roles }, (_, i) => `${prefix}Role${i}`);
@@ -123,11 +99,9 @@ async function scodoc(faults?: FaultConfig): Promise<{ sandbox: Started; admin: 
   return { sandbox, admin, seed: await admin.state<ScodocState>() };
 }
 
-async function stackFor(url: string, username: string, password: string, env: Record<string, string> = {}): Promise<EngineStack> {
-  const s = await createEngineStack({
-    config: { "scodoc:url": { value: url }, "scodoc:username": { value: username }, "scodoc:password": { value: password, secret: true } },
-    env,
-  });
+/** A stack on the server at `endpoint`, removed after the test. */
+async function stackFor(endpoint: SandboxEndpoint, env: Record<string, string> = {}): Promise<EngineStack> {
+  const s = await createEngineStack({ config: stackConfig(endpoint), env });
   cleanups.push(() => s.cleanup());
   return s;
 }
@@ -152,7 +126,7 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
     };
     const { sandbox, admin, seed } = await scodoc(faults);
     const decl = declaration("CH", 192);
-    const s = await stackFor(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password);
+    const s = await stackFor(endpointOf(sandbox));
     const up = await s.up(programOf(decl));
     // 200 resources and the stack itself.
     expect(up.changes).toEqual({ create: 201 });
@@ -168,7 +142,7 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
     const limit = { perSecond: 25, burst: 10 };
     const { sandbox, admin, seed } = await scodoc({ rateLimit: limit });
     const decl = declaration("RL", 30, 2, 2);
-    const s = await stackFor(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password);
+    const s = await stackFor(endpointOf(sandbox));
     const up = await s.up(programOf(decl));
     expect(up.changes).toEqual({ create: 35 });
     expectExactly(await admin.state<ScodocState>(), seed, decl);
@@ -191,7 +165,7 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
   it("wrong credentials: one clear error, one login request, nothing changed", async () => {
     const { sandbox, admin, seed } = await scodoc();
     const decl = declaration("WC", 3, 2, 1);
-    const s = await stackFor(sandbox.clientUrl, sandbox.credentials.username, "not-the-password");
+    const s = await stackFor({ ...endpointOf(sandbox), password: "not-the-password" });
     const error = await rejection(s.up(programOf(decl)));
     const lines = errorLines(error.message);
     expect(lines.length).toBeGreaterThan(0);
@@ -206,14 +180,14 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
   it("server down: a refused connection and a server answering 503 give one clear error each, a bounded number of requests, no change", async () => {
     // Nothing listens on this port: connections are refused.
     const port = await freePort();
-    const refused = await stackFor(`http://127.0.0.1:${port}`, "admin", "irrelevant-password", { SCODOC_MAX_RETRIES: "2" });
+    const refused = await stackFor({ app: "scodoc", url: `http://127.0.0.1:${port}`, username: "admin", password: "irrelevant-password" }, { SCODOC_MAX_RETRIES: "2" });
     const decl = declaration("DN", 2, 1, 1);
     const down = errorLines((await rejection(refused.up(programOf(decl)))).message);
     expect(kinds(down).size, down.join("\n")).toBe(1);
     expect(down[0]).toMatch(/scodoc: .*connection refused by 127\.0\.0\.1/);
 
     const { sandbox, admin, seed } = await scodoc({ errorRate: 1, errorStatus: 503 });
-    const failing = await stackFor(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password, { SCODOC_MAX_RETRIES: "2" });
+    const failing = await stackFor(endpointOf(sandbox), { SCODOC_MAX_RETRIES: "2" });
     const unavailable = errorLines((await rejection(failing.up(programOf(decl)))).message);
     expect(kinds(unavailable).size, unavailable.join("\n")).toBe(1);
     expect(unavailable[0]).toMatch(/scodoc: POST \/ScoDoc\/api\/tokens → 503/);
@@ -246,7 +220,8 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
       if (child.exitCode !== null) throw new Error("the up finished before it could be killed");
       await new Promise((r) => setTimeout(r, 50));
     }
-    const plugins = descendants(child.pid as number);
+    // The CLI's plugins run in process groups of their own: killing its group leaves them running.
+    const plugins = descendantsOf(child.pid as number);
     process.kill(-(child.pid as number), "SIGKILL");
     for (const pid of plugins) {
       try {
@@ -342,15 +317,6 @@ async function drofus(faults?: FaultConfig): Promise<{ sandbox: Awaited<ReturnTy
   return { sandbox, admin, seed: await admin.state<DrofusState>() };
 }
 
-async function drofusStack(url: string, username: string, password: string, env: Record<string, string> = {}): Promise<EngineStack> {
-  const s = await createEngineStack({
-    config: { "drofus:url": { value: url }, "drofus:username": { value: username }, "drofus:password": { value: password, secret: true } },
-    env,
-  });
-  cleanups.push(() => s.cleanup());
-  return s;
-}
-
 describe("dRofus under faults, through the real Pulumi CLI", () => {
   it("chaos: an up converges in a single run, and the server holds exactly the declaration", async () => {
     const { sandbox, admin, seed } = await drofus({
@@ -367,7 +333,7 @@ describe("dRofus under faults, through the real Pulumi CLI", () => {
       ],
     });
     const decl = drofusDeclaration("Chaos", 4, 56);
-    const s = await drofusStack(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password);
+    const s = await stackFor(endpointOf(sandbox));
     const up = await s.up(drofusProgram(decl));
     expect(up.changes).toEqual({ create: 61 });
     const log = await admin.requests();
@@ -379,7 +345,7 @@ describe("dRofus under faults, through the real Pulumi CLI", () => {
   it("wrong credentials: one clear error, one request, nothing changed", async () => {
     const { sandbox, admin, seed } = await drofus();
     const decl = drofusDeclaration("Wrong", 2, 2);
-    const s = await drofusStack(sandbox.clientUrl, sandbox.credentials.username, "not-the-password");
+    const s = await stackFor({ ...endpointOf(sandbox), password: "not-the-password" });
     const lines = errorLines((await rejection(s.up(drofusProgram(decl)))).message, "drofus");
     expect(lines.length).toBeGreaterThan(0);
     expect(kinds(lines).size, lines.join("\n")).toBe(1);
@@ -394,7 +360,7 @@ describe("dRofus under faults, through the real Pulumi CLI", () => {
   it("server down: a server answering 503 gives one clear error, a bounded number of requests, no change", async () => {
     const { sandbox, admin, seed } = await drofus({ errorRate: 1, errorStatus: 503 });
     const decl = drofusDeclaration("Down", 2, 2);
-    const s = await drofusStack(sandbox.clientUrl, sandbox.credentials.username, sandbox.credentials.password, { DROFUS_MAX_RETRIES: "2" });
+    const s = await stackFor(endpointOf(sandbox), { DROFUS_MAX_RETRIES: "2" });
     const lines = errorLines((await rejection(s.up(drofusProgram(decl)))).message, "drofus");
     expect(kinds(lines).size, lines.join("\n")).toBe(1);
     expect(lines[0]).toMatch(/drofus: .* → 503/);

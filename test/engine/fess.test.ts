@@ -12,6 +12,8 @@ import { SandboxAdmin } from "../../sandbox/core/admin";
 import { createFessSandbox } from "../../sandbox/fess";
 import type { FessState } from "../../sandbox/fess/state";
 import { createEngineStack, pkg, pulumi, type EngineStack } from "../support/engine";
+import { endpointOf } from "../../sandbox/core/server";
+import { stackConfig } from "../support/stackConfig";
 
 const PASSWORD = "Quokka-Meadow-8841";
 const NEW_PASSWORD = "Heron-Glacier-5127";
@@ -47,8 +49,7 @@ describe.each(["15", "14"] as const)("Fess %s under the real Pulumi engine", (ve
     writeFileSync(debugLog, "");
     s = await createEngineStack({
       config: {
-        "fess:url": { value: sandbox.clientUrl },
-        "fess:token": { value: sandbox.credentials.token as string, secret: true },
+        ...stackConfig(endpointOf(sandbox)),
         "access-engine-test:alicePassword": { value: d.password, secret: true },
       },
       env: { PULUMI_ACCESS_DEBUG: debugLog },

@@ -13,6 +13,8 @@ import { serializeCdm } from "../../providers/scenari/cdm";
 import { SandboxAdmin } from "../../sandbox/core/admin";
 import { createScenariSandbox, type ScenariState } from "../../sandbox/scenari";
 import { createEngineStack, pkg, pulumi, type EngineStack } from "../support/engine";
+import { endpointOf } from "../../sandbox/core/server";
+import { stackConfig } from "../support/stackConfig";
 
 const ALICE_PASSWORD = "Maple-Harbor-Sonnet-31";
 
@@ -84,9 +86,7 @@ beforeAll(async () => {
   writeFileSync(debugLog, "");
   s = await createEngineStack({
     config: {
-      "scenari:url": { value: sandbox.clientUrl },
-      "scenari:username": { value: sandbox.credentials.username },
-      "scenari:password": { value: sandbox.credentials.password, secret: true },
+      ...stackConfig(endpointOf(sandbox)),
       "access-engine-test:alicePassword": { value: ALICE_PASSWORD, secret: true },
     },
     env: { PULUMI_ACCESS_DEBUG: debugLog },

@@ -13,6 +13,8 @@ import { createScodocSandbox } from "../../sandbox/scodoc";
 import type { ScodocState } from "../../sandbox/scodoc/model";
 import { createEngineStack, pkg, pulumi, type EngineStack } from "../support/engine";
 import { rejection } from "../support/provider";
+import { endpointOf } from "../../sandbox/core/server";
+import { stackConfig } from "../support/stackConfig";
 
 const ALICE_PASSWORD = "Tulip-Orbit-Canyon-77";
 const GRACE_PASSWORD = "Gr4ce-Hopper-1906!";
@@ -73,9 +75,7 @@ beforeAll(async () => {
   writeFileSync(debugLog, "");
   s = await createEngineStack({
     config: {
-      "scodoc:url": { value: sandbox.clientUrl },
-      "scodoc:username": { value: sandbox.credentials.username },
-      "scodoc:password": { value: sandbox.credentials.password, secret: true },
+      ...stackConfig(endpointOf(sandbox)),
       "access-engine-test:alicePassword": { value: ALICE_PASSWORD, secret: true },
     },
     env: { PULUMI_ACCESS_DEBUG: debugLog },

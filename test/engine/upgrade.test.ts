@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createScodocSandbox } from "../../sandbox/scodoc";
 import { createEngineStack, pkg, type EngineStack } from "../support/engine";
+import { endpointOf } from "../../sandbox/core/server";
+import { stackConfig } from "../support/stackConfig";
 
 const ROOT = resolve(__dirname, "../..");
 const workDir = join(ROOT, ".tmp", "engine", `upgrade-${process.pid}`);
@@ -48,11 +50,7 @@ beforeAll(async () => {
   sandbox = await createScodocSandbox().start();
   s = await createEngineStack({
     workDir,
-    config: {
-      "scodoc:url": { value: sandbox.clientUrl },
-      "scodoc:username": { value: sandbox.credentials.username },
-      "scodoc:password": { value: sandbox.credentials.password, secret: true },
-    },
+    config: stackConfig(endpointOf(sandbox)),
   });
 });
 afterAll(async () => {

@@ -4,12 +4,13 @@
  * a member's rights: they are not declared (not managed), so everything is
  * adopted with no write.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandboxes, type RunningSandbox, type RunningSandboxes } from "../../sandbox";
+import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { RIGHTS_FIELDS, type DrofusState, type ProjectUserRecord, type RightsLevel } from "../../sandbox/drofus/state";
-import { cliProject, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { stackConfig } from "../support/stackConfig";
+import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
 const PROJECTS = [
   { id: 501, name: "Hôpital Nord", no: "H-01", db: "hopital", builder: "Bygg AS", type: 1 },
@@ -78,16 +79,9 @@ async function writes(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  sandboxes = await startSandboxes({ apps: ["drofus"] });
-  drofus = sandboxes.get("drofus");
-  await drofus.admin.mutate<DrofusState>(populate);
-  const { url, username, password } = drofus.endpoint;
-  env = { DROFUS_URL: url, DROFUS_USERNAME: username!, DROFUS_PASSWORD: password! };
-  program = workDir("drofus");
-  const result = await runGenerate(["generate", "drofus", "--out", program], env);
-  expect(result.stderr).not.toContain("generate:");
-  expect(result.code).toBe(0);
-  generated = result;
+  const run = await generateFrom<DrofusState>("drofus", populate);
+  ({ sandboxes, sandbox: drofus, env, program } = run);
+  generated = run;
 });
 afterAll(async () => sandboxes?.stop());
 
@@ -115,13 +109,7 @@ describe("generate drofus", () => {
   });
 
   it("is adopted by `pulumi up` with no write, then previews empty", async () => {
-    const { url, username, password } = drofus.endpoint;
-    const config: Record<string, { value: string; secret?: boolean }> = {
-      "drofus:url": { value: url },
-      "drofus:username": { value: username! },
-      "drofus:password": { value: password!, secret: true },
-    };
-    project = await cliProject(program, config);
+    project = await cliProject(program, stackConfig(drofus.endpoint));
     const before = await drofus.admin.state<DrofusState>();
     await drofus.admin.resetRequests();
     const { changes } = await project.up();
@@ -134,11 +122,7 @@ describe("generate drofus", () => {
   }, 600_000);
 
   it("applies an edit of the generated program as exactly that change", async () => {
-    const file = join(program, "index.ts");
-    const index = readFileSync(file, "utf8");
-    const edited = index.replace('description: "Le projet Lycée Sud",', 'description: "Le projet Lycée Sud, tranche 1",');
-    expect(edited).not.toBe(index);
-    writeFileSync(file, edited);
+    editProgram(program, 'description: "Le projet Lycée Sud",', 'description: "Le projet Lycée Sud, tranche 1",');
     await drofus.admin.resetRequests();
     const { changes } = await project.up();
     expect(changes).toEqual({ update: 1, same: PROJECTS.length + MEMBERS });

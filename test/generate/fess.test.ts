@@ -4,12 +4,13 @@
  * adoption by the real Pulumi CLI must send no write at all; the next
  * preview is empty and an edit applies as exactly that change.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandboxes, type RunningSandbox, type RunningSandboxes } from "../../sandbox";
+import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { fessId, hashPassword, type FessState } from "../../sandbox/fess/state";
-import { cliProject, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { stackConfig } from "../support/stackConfig";
+import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
 const N = 20;
 const pad = (i: number) => String(i).padStart(2, "0");
@@ -47,16 +48,9 @@ async function writes(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  sandboxes = await startSandboxes({ apps: ["fess"] });
-  fess = sandboxes.get("fess");
-  await fess.admin.mutate<FessState>(populate);
-  const { url, token } = fess.endpoint;
-  env = { FESS_URL: url, FESS_TOKEN: token! };
-  program = workDir("fess");
-  const result = await runGenerate(["generate", "fess", "--out", program], env);
-  expect(result.stderr).not.toContain("generate:");
-  expect(result.code).toBe(0);
-  generated = result;
+  const run = await generateFrom<FessState>("fess", populate);
+  ({ sandboxes, sandbox: fess, env, program } = run);
+  generated = run;
 });
 afterAll(async () => sandboxes?.stop());
 
@@ -82,7 +76,7 @@ describe("generate fess", () => {
   });
 
   it("is adopted by `pulumi up` with no write request, then previews empty", async () => {
-    project = await cliProject(program, { "fess:url": { value: fess.endpoint.url }, "fess:token": { value: env.FESS_TOKEN!, secret: true } });
+    project = await cliProject(program, stackConfig(fess.endpoint));
     const before = await fess.admin.state<FessState>();
     await fess.admin.resetRequests();
     const { changes } = await project.up();
@@ -95,11 +89,7 @@ describe("generate fess", () => {
   }, 600_000);
 
   it("applies an edit of the generated program as exactly that change", async () => {
-    const file = join(program, "index.ts");
-    const index = readFileSync(file, "utf8");
-    const edited = index.replace('attributes: { surname: "Nom5" },', 'attributes: { surname: "Nom-Cinq" },');
-    expect(edited).not.toBe(index);
-    writeFileSync(file, edited);
+    editProgram(program, 'attributes: { surname: "Nom5" },', 'attributes: { surname: "Nom-Cinq" },');
     await fess.admin.resetRequests();
     const { changes } = await project.up();
     expect(changes).toEqual({ update: 1, same: DECLARED });

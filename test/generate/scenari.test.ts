@@ -5,12 +5,13 @@
  * with Basic auth: there is no login request), previews empty, and an edit
  * applies as exactly that change.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandboxes, type RunningSandbox, type RunningSandboxes } from "../../sandbox";
+import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import type { ScenariState, StoredAccount, StoredWsp, WspTypeDef } from "../../sandbox/scenari/state";
-import { cliProject, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { stackConfig } from "../support/stackConfig";
+import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
 const GROUPS = ["auteurs", "auteurs-bio", "etudiants", "etudiants-l1", "relecteurs", "tuteurs"];
 /** Child -> parent: a nested group, so parents must be declared first. */
@@ -88,16 +89,9 @@ async function writes(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  sandboxes = await startSandboxes({ apps: ["scenari"] });
-  scenari = sandboxes.get("scenari");
-  await scenari.admin.mutate<ScenariState>(populate);
-  const { url, username, password } = scenari.endpoint;
-  env = { SCENARI_URL: url, SCENARI_USERNAME: username!, SCENARI_PASSWORD: password! };
-  program = workDir("scenari");
-  const result = await runGenerate(["generate", "scenari", "--out", program], env);
-  expect(result.stderr).not.toContain("generate:");
-  expect(result.code).toBe(0);
-  generated = result;
+  const run = await generateFrom<ScenariState>("scenari", populate);
+  ({ sandboxes, sandbox: scenari, env, program } = run);
+  generated = run;
 });
 afterAll(async () => sandboxes?.stop());
 
@@ -128,12 +122,7 @@ describe("generate scenari", () => {
   });
 
   it("is adopted by `pulumi up` with no write request, then previews empty", async () => {
-    const { url, username, password } = scenari.endpoint;
-    project = await cliProject(program, {
-      "scenari:url": { value: url },
-      "scenari:username": { value: username! },
-      "scenari:password": { value: password!, secret: true },
-    });
+    project = await cliProject(program, stackConfig(scenari.endpoint));
     const before = await scenari.admin.state<ScenariState>();
     await scenari.admin.resetRequests();
     const { changes } = await project.up();
@@ -146,11 +135,7 @@ describe("generate scenari", () => {
   }, 600_000);
 
   it("applies an edit of the generated program as exactly that change", async () => {
-    const file = join(program, "index.ts");
-    const index = readFileSync(file, "utf8");
-    const edited = index.replace('firstName: "Prénom11",', 'firstName: "Prénom-Onze",');
-    expect(edited).not.toBe(index);
-    writeFileSync(file, edited);
+    editProgram(program, 'firstName: "Prénom11",', 'firstName: "Prénom-Onze",');
     await scenari.admin.resetRequests();
     const { changes } = await project.up();
     expect(changes).toEqual({ update: 1, same: DECLARED });

@@ -4,12 +4,13 @@
  * no write but the login, the next preview is empty, and an edit to the
  * program applies exactly that edit.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandboxes, type RunningSandbox, type RunningSandboxes } from "../../sandbox";
+import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import type { ScodocState, UserRecord } from "../../sandbox/scodoc/model";
-import { cliProject, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { stackConfig } from "../support/stackConfig";
+import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
 const DEPTS = ["GEII", "INFO", "RT"];
 const ROLES: Record<string, string[]> = {
@@ -100,16 +101,9 @@ let generated: { stdout: string; stderr: string };
 const DECLARED = DEPTS.length + Object.keys(ROLES).length + USERS;
 
 beforeAll(async () => {
-  sandboxes = await startSandboxes({ apps: ["scodoc"] });
-  scodoc = sandboxes.get("scodoc");
-  await scodoc.admin.mutate<ScodocState>(populate);
-  const { url, username, password } = scodoc.endpoint;
-  env = { SCODOC_URL: url, SCODOC_USERNAME: username!, SCODOC_PASSWORD: password! };
-  program = workDir("scodoc");
-  const result = await runGenerate(["generate", "scodoc", "--out", program], env);
-  expect(result.stderr).not.toContain("generate:");
-  expect(result.code).toBe(0);
-  generated = result;
+  const run = await generateFrom<ScodocState>("scodoc", populate);
+  ({ sandboxes, sandbox: scodoc, env, program } = run);
+  generated = run;
 });
 afterAll(async () => sandboxes?.stop());
 
@@ -172,12 +166,7 @@ describe("generate scodoc", () => {
   });
 
   it("is adopted by `pulumi up` with no write but the login, then previews empty", async () => {
-    const { url, username, password } = scodoc.endpoint;
-    project = await cliProject(program, {
-      "scodoc:url": { value: url },
-      "scodoc:username": { value: username! },
-      "scodoc:password": { value: password!, secret: true },
-    });
+    project = await cliProject(program, stackConfig(scodoc.endpoint));
     const before = access(await scodoc.admin.state<ScodocState>());
     await scodoc.admin.resetRequests();
     const { changes } = await project.up();
@@ -194,11 +183,7 @@ describe("generate scodoc", () => {
   }, 600_000);
 
   it("applies an edit of the generated program as exactly that change", async () => {
-    const file = join(program, "index.ts");
-    const index = readFileSync(file, "utf8");
-    const edited = index.replace('nom: "DURAND127",', 'nom: "DURAND-LEGRAND127",');
-    expect(edited).not.toBe(index);
-    writeFileSync(file, edited);
+    editProgram(program, 'nom: "DURAND127",', 'nom: "DURAND-LEGRAND127",');
     await scodoc.admin.resetRequests();
     const { changes } = await project.up();
     expect(changes).toEqual({ update: 1, same: DECLARED + 1 - 1 });

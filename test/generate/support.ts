@@ -6,11 +6,14 @@
  * `@pulumi/pulumi` resolve through the repository's node_modules.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type * as automation from "@pulumi/pulumi/automation";
+import { expect } from "vitest";
+import { startSandboxes, type AppName, type RunningSandbox, type RunningSandboxes, type SandboxEndpoint } from "../../sandbox";
+import type { ConfigEntry } from "../support/stackConfig";
 
 export const ROOT = resolve(__dirname, "../..");
 const CLI = join(ROOT, "dist", "providers", "generate", "cli.js");
@@ -55,6 +58,49 @@ export async function runGenerate(args: readonly string[], env: Record<string, s
   }
 }
 
+/** The variables `generate` reads a server's URL and credentials from: `<APP>_URL` and the rest. */
+function credentialsEnv(endpoint: SandboxEndpoint): Record<string, string> {
+  const prefix = endpoint.app.toUpperCase();
+  const env: Record<string, string> = { [`${prefix}_URL`]: endpoint.url };
+  if (endpoint.username !== undefined) env[`${prefix}_USERNAME`] = endpoint.username;
+  if (endpoint.password !== undefined) env[`${prefix}_PASSWORD`] = endpoint.password;
+  if (endpoint.token !== undefined) env[`${prefix}_TOKEN`] = endpoint.token;
+  return env;
+}
+
+export interface Generated {
+  readonly sandboxes: RunningSandboxes;
+  readonly sandbox: RunningSandbox;
+  /** What `generate` was run with: the server's URL and credentials, nothing else. */
+  readonly env: Record<string, string>;
+  /** The folder the program was written to. */
+  readonly program: string;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Start the application's sandbox, fill it out of band, and run `generate <app>` on it; the run must succeed. */
+export async function generateFrom<S>(app: AppName, populate: (state: S) => void): Promise<Generated> {
+  const sandboxes = await startSandboxes({ apps: [app] });
+  const sandbox = sandboxes.get(app);
+  await sandbox.admin.mutate<S>(populate);
+  const env = credentialsEnv(sandbox.endpoint);
+  const program = workDir(app);
+  const result = await runGenerate(["generate", app, "--out", program], env);
+  expect(result.stderr).not.toContain("generate:");
+  expect(result.code).toBe(0);
+  return { sandboxes, sandbox, env, program, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Replace `from` with `to` in the generated index.ts, as a user editing the program would. */
+export function editProgram(program: string, from: string, to: string): void {
+  const file = join(program, "index.ts");
+  const index = readFileSync(file, "utf8");
+  const edited = index.replace(from, to);
+  expect(edited).not.toBe(index);
+  writeFileSync(file, edited);
+}
+
 /** Every file of a folder (not recursive), by name. */
 export function readFiles(dir: string): Map<string, string> {
   return new Map(
@@ -71,7 +117,7 @@ export interface CliProject {
 }
 
 /** The generated program in `dir` as a stack on a file backend, with this config. */
-export async function cliProject(dir: string, config: Record<string, { value: string; secret?: boolean }>): Promise<CliProject> {
+export async function cliProject(dir: string, config: Record<string, ConfigEntry>): Promise<CliProject> {
   const { binDir } = ensurePulumi();
   const pulumiCommand = await auto.PulumiCommand.get({ root: dirname(binDir), skipVersionCheck: true });
   const backendDir = join(dir, ".state");

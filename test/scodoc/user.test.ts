@@ -19,7 +19,6 @@ interface State {
 
 let h: ScodocHarness;
 const DEPTS = ["RT", "GEII"];
-const ROLES = ["Ens", "Secr", "Admin"];
 
 beforeAll(async () => {
   h = await startScodocHarness();
