@@ -415,27 +415,35 @@ async function createOrAdopt(spec: AnySpec, ctx: CreateContext<unknown>, input: 
       ctx.created(id, state);
     },
   };
-  try {
-    return await spec.create(tracking, input);
-  } catch (error) {
-    // A later step of a multi-step create failed: the caller records what exists.
-    if (exists || !(error instanceof AccessError)) throw error;
-    // A server that would not serve (down, rate limited, refusing the credentials) said nothing about
-    // the object: looking it up would only send more requests to a server that is not answering.
-    if (!error.ambiguous && [ServerError, RateLimited, ConnectionFailed, Unauthorized, Forbidden, ConfigurationError].some((kind) => error instanceof kind)) throw error;
-    const found = await spec.find(ctx, input).catch(() => undefined);
-    if (error.ambiguous) {
-      // Ours if it is there now: the request that failed is what made it.
+  for (let resent = 0; ; resent++) {
+    try {
+      return await spec.create(tracking, input);
+    } catch (error) {
+      // A later step of a multi-step create failed: the caller records what exists.
+      if (exists || !(error instanceof AccessError)) throw error;
+      if (!error.ambiguous) {
+        // A server that would not serve (down, rate limited, refusing the credentials) said nothing about
+        // the object: looking it up would only send more requests to a server that is not answering.
+        if ([ServerError, RateLimited, ConnectionFailed, Unauthorized, Forbidden, ConfigurationError].some((kind) => error instanceof kind)) throw error;
+        const found = await spec.find(ctx, input).catch(() => undefined);
+        if (found && !input.adopt) {
+          throw new InvalidInput(
+            spec.app,
+            `${spec.describe(input)} already exists on ${ctx.connection.http.baseUrl}`,
+            "set adopt: true on the resource to take the existing object over",
+          );
+        }
+        throw error;
+      }
+      // The create may or may not have reached the server. Ours if the object is there now: the
+      // request that failed is what made it. If it is not, the create is sent again, as often as
+      // the connection allows retries. A lookup that fails tells nothing, and creating again
+      // could then make a duplicate, so the create's error stands.
+      const found = await spec.find(ctx, input).catch(() => {
+        throw error;
+      });
       if (found) return takeOver(found);
-      return spec.create(ctx, input);
+      if (resent >= ctx.connection.http.maxRetries) throw error;
     }
-    if (found && !input.adopt) {
-      throw new InvalidInput(
-        spec.app,
-        `${spec.describe(input)} already exists on ${ctx.connection.http.baseUrl}`,
-        "set adopt: true on the resource to take the existing object over",
-      );
-    }
-    throw error;
   }
 }

@@ -166,6 +166,26 @@ describe("ScodocUser", () => {
     expect((await serverUser("frank")).grants).toEqual(["Ens_"]);
   });
 
+  it("sends a create again while its connection drops before the server has it, then has exactly one user", async () => {
+    await h.admin.setFaults({ rules: [{ method: "POST", path: "/user/create$", reset: true, times: 2 }] });
+    await h.admin.resetRequests();
+    const { op } = await h.engine.up(KIND, { userName: "hedy", roles: [{ role: "Ens", departement: "RT" }] });
+    expect(op).toBe("create");
+    expect((await h.admin.requests()).byRoute["POST /ScoDoc/api/user/create"]).toBe(3);
+    expect((await h.admin.state<State>()).users.filter((u) => u.user_name === "hedy")).toHaveLength(1);
+    expect((await serverUser("hedy")).grants).toEqual(["Ens_RT"]);
+  });
+
+  it("takes over the user a create made when its answer was lost, without sending it again", async () => {
+    await h.admin.setFaults({ rules: [{ method: "POST", path: "/user/create$", reset: true, after: true }] });
+    await h.admin.resetRequests();
+    const { op } = await h.engine.up(KIND, { userName: "ida", roles: [{ role: "Ens", departement: "RT" }] });
+    expect(op).toBe("create");
+    expect((await h.admin.requests()).byRoute["POST /ScoDoc/api/user/create"]).toBe(1);
+    expect((await h.admin.state<State>()).users.filter((u) => u.user_name === "ida")).toHaveLength(1);
+    expect((await serverUser("ida")).grants).toEqual(["Ens_RT"]);
+  });
+
   it("records a user whose grant failed, and the next up finishes with exactly one user", async () => {
     await h.admin.setFaults({ rules: [{ method: "POST", path: "/user/\\d+/role/.*/add", status: 500, times: 1 }] });
     const inputs = { userName: "grace", password: "Gr4ce-Hopper-1906", roles: [{ role: "Ens", departement: "RT" }, { role: "Admin", departement: "GEII" }] };
