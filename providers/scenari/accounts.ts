@@ -35,9 +35,13 @@ export async function findAccount(client: ScenariClient, type: AccountType, acco
   return record;
 }
 
-/** The live account of this type, or undefined when it is gone (or is now an account of the other type). */
-export async function readAccount(client: ScenariClient, type: AccountType, account: string): Promise<ScenariAccountRecord | undefined> {
-  const record = await client.account(account);
+/**
+ * The live account of this type, or undefined when it is gone (or is now an
+ * account of the other type). A refresh reads it from the list shared by the
+ * process; everything else asks the server for it alone.
+ */
+export async function readAccount(client: ScenariClient, type: AccountType, account: string, forRefresh = false): Promise<ScenariAccountRecord | undefined> {
+  const record = await (forRefresh ? client.accountForRefresh(account) : client.account(account));
   return record && typeOf(record) === type ? record : undefined;
 }
 

@@ -15,6 +15,7 @@ import { cachedPerConnection, type ResolvedConnection } from "../core/connection
 import { AccessError, BadRequest, Conflict, Forbidden, InvalidResponse, NotFound, type RequestFacts } from "../core/errors";
 import { basicAuthenticator } from "../core/basicAuth";
 import { HttpClient, type HttpResponse, type QueryValue } from "../core/http";
+import { Snapshot } from "../core/snapshot";
 import { serializeCdm, type CdmValue } from "./cdm";
 import { ModelCatalogueError, parseModelCatalogue, wspTypeXml, type InstalledModel, type ResolvedModel } from "./models";
 
@@ -185,6 +186,16 @@ function serviceMissing(error: NotFound): AccessError {
 /** Mutating requests carry the header the official clients send; whether a server requires it is unknown. */
 const CSRF = { Sccsrf: "1" } as const;
 
+/**
+ * The fields a refresh reads, asked of `List` by name: `fields` adds fields
+ * to what `List` sends by default, and which ones those are is not
+ * documented, so a list read here carries what `Display` would.
+ */
+const REFRESH_FIELDS = ["userType", "nickNames", "firstName", "lastName", "groupName", "email", "groups", "grantedRoles", "inheritedRoles", "isDisabled"] as const;
+
+/** How long one list serves refresh reads: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
+const SNAPSHOT_TTL_MS = 15_000;
+
 const clients = new Map<string, ScenariClient>();
 
 export function scenariClient(connection: ResolvedConnection): ScenariClient {
@@ -194,6 +205,8 @@ export function scenariClient(connection: ResolvedConnection): ScenariClient {
 export class ScenariClient {
   readonly http: HttpClient;
   #models: Promise<InstalledModel[]> | undefined;
+  /** Refresh reads of accounts, batched through one `List` (core/snapshot.ts); never used by create, update or delete. */
+  readonly #accountList = new Snapshot(async () => new Map((await this.listAccounts(undefined, REFRESH_FIELDS)).map((a) => [a.account, a])), { ttlMs: SNAPSHOT_TTL_MS });
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });
@@ -213,6 +226,16 @@ export class ScenariClient {
     return res.user;
   }
 
+  /**
+   * Refresh: the account from one list shared by every resource of the
+   * process. An account the list lacks (a hidden one, one past a cut-off
+   * list, or one gone) is asked for alone, so a vanished account still
+   * reads as gone.
+   */
+  async accountForRefresh(account: string): Promise<ScenariAccountRecord | undefined> {
+    return (await this.#accountList.get(account)) ?? this.account(account);
+  }
+
   /** Several accounts in one request; null for each name the server does not know. */
   async accounts(names: readonly string[]): Promise<Map<string, ScenariAccountRecord | null>> {
     if (names.length === 0) return new Map();
@@ -223,11 +246,11 @@ export class ScenariClient {
     return new Map(names.map((name) => [name, Object.hasOwn(body, name) ? (body[name] ?? null) : null]));
   }
 
-  /** Every account (hidden system accounts left out), sorted by the server. */
-  async listAccounts(filterType?: AccountType): Promise<ScenariAccountRecord[]> {
+  /** Every account (hidden system accounts left out), sorted by the server; `fields` adds fields to the default ones. */
+  async listAccounts(filterType?: AccountType, fields: readonly string[] = []): Promise<ScenariAccountRecord[]> {
     const options = serializeCdm({ filterHidden: true, ...(filterType ? { filterType } : {}) });
     const body = await this.#json(
-      { method: "GET", service: "adminUsers", cdaction: "List", query: { options } },
+      { method: "GET", service: "adminUsers", cdaction: "List", query: { options, ...(fields.length > 0 ? { fields } : {}) } },
       z.object({ userList: z.array(accountSchema) }),
     );
     return body.userList;
@@ -425,6 +448,9 @@ export class ScenariClient {
     } catch (error) {
       if (error instanceof NotFound && !OBJECT_404.has(call.cdaction)) throw serviceMissing(error);
       throw error;
+    } finally {
+      // No refresh read after a change may be served a list from before it, whatever the change's outcome.
+      if (call.method !== "GET") this.#accountList.invalidate();
     }
   }
 

@@ -75,7 +75,7 @@ export const groupSpec: ResourceSpec<Input, State, ScenariClient> = {
   },
 
   async read({ client }, id) {
-    const g = await readAccount(client, "group", id);
+    const g = await readAccount(client, "group", id, true);
     return g && toState(g);
   },
 

@@ -95,7 +95,7 @@ export const userSpec: ResourceSpec<Input, State, ScenariClient> = {
   },
 
   async read({ client }, id) {
-    const u = await readAccount(client, "user", id);
+    const u = await readAccount(client, "user", id, true);
     return u && toState(u);
   },
 
