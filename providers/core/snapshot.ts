@@ -11,9 +11,12 @@
  * update and delete always ask the server directly.
  */
 
+/** How long a loaded list serves readers unless told otherwise: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
+const DEFAULT_TTL_MS = 15_000;
+
 export interface SnapshotOptions {
-  /** How long a loaded list may serve readers. Short: refresh is a burst, and out-of-band changes must not hide for long. */
-  readonly ttlMs: number;
+  /** How long a loaded list may serve readers; 15 s by default. */
+  readonly ttlMs?: number;
   /** Tests and benchmarks: what time it is. */
   readonly now?: () => number;
 }
@@ -26,9 +29,9 @@ export class Snapshot<K, V> {
   /** Bumped by every write: a load started before a write must not be kept after it. */
   #generation = 0;
 
-  constructor(load: () => Promise<ReadonlyMap<K, V>>, options: SnapshotOptions) {
+  constructor(load: () => Promise<ReadonlyMap<K, V>>, options: SnapshotOptions = {}) {
     this.#load = load;
-    this.#ttlMs = options.ttlMs;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.#now = options.now ?? Date.now;
   }
 

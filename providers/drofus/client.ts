@@ -170,16 +170,13 @@ export function drofusClient(connection: ResolvedConnection): DrofusClient {
   return cachedPerConnection(clients, connection, () => new DrofusClient(connection));
 }
 
-/** How long one list serves refresh reads: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
-const SNAPSHOT_TTL_MS = 15_000;
-
 export class DrofusClient {
   readonly http: HttpClient;
   /** Settled once a list has answered: this URL reaches a dRofus admin API, so its 404s mean "no such record". */
   #isDrofus: Promise<void> | undefined;
   /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
-  readonly #projectList = new Snapshot(async () => new Map((await this.projects()).map((p) => [p.id, p])), { ttlMs: SNAPSHOT_TTL_MS });
-  readonly #userList = new Snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])), { ttlMs: SNAPSHOT_TTL_MS });
+  readonly #projectList = new Snapshot(async () => new Map((await this.projects()).map((p) => [p.id, p])));
+  readonly #userList = new Snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])));
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });

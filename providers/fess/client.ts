@@ -159,9 +159,6 @@ export function fessClient(connection: ResolvedConnection): FessClient {
   return cachedPerConnection(clients, connection, () => new FessClient(connection));
 }
 
-/** How long one list serves refresh reads: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
-const SNAPSHOT_TTL_MS = 15_000;
-
 export class FessClient {
   readonly http: HttpClient;
   /** Refresh reads, batched through each kind's paged list (core/snapshot.ts); never used by create, update or delete. */
@@ -181,7 +178,7 @@ export class FessClient {
   async getForRefresh<K extends FessKind>(kind: K, id: string): Promise<FessSettings[K] | undefined> {
     let snapshot = this.#lists.get(kind);
     if (!snapshot) {
-      snapshot = new Snapshot<string, unknown>(async () => new Map((await this.list(kind)).map((r) => [r.id, r])), { ttlMs: SNAPSHOT_TTL_MS });
+      snapshot = new Snapshot<string, unknown>(async () => new Map((await this.list(kind)).map((r) => [r.id, r])));
       this.#lists.set(kind, snapshot);
     }
     return ((await snapshot.get(id)) as FessSettings[K] | undefined) ?? this.get(kind, id);

@@ -193,9 +193,6 @@ const CSRF = { Sccsrf: "1" } as const;
  */
 const REFRESH_FIELDS = ["userType", "nickNames", "firstName", "lastName", "groupName", "email", "groups", "grantedRoles", "inheritedRoles", "isDisabled"] as const;
 
-/** How long one list serves refresh reads: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
-const SNAPSHOT_TTL_MS = 15_000;
-
 const clients = new Map<string, ScenariClient>();
 
 export function scenariClient(connection: ResolvedConnection): ScenariClient {
@@ -206,7 +203,7 @@ export class ScenariClient {
   readonly http: HttpClient;
   #models: Promise<InstalledModel[]> | undefined;
   /** Refresh reads of accounts, batched through one `List` (core/snapshot.ts); never used by create, update or delete. */
-  readonly #accountList = new Snapshot(async () => new Map((await this.listAccounts(undefined, REFRESH_FIELDS)).map((a) => [a.account, a])), { ttlMs: SNAPSHOT_TTL_MS });
+  readonly #accountList = new Snapshot(async () => new Map((await this.listAccounts(undefined, REFRESH_FIELDS)).map((a) => [a.account, a])));
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });

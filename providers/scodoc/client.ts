@@ -141,16 +141,13 @@ export function scodocClient(connection: ResolvedConnection): ScodocClient {
   return cachedPerConnection(clients, connection, () => new ScodocClient(connection));
 }
 
-/** How long one list serves refresh reads: a refresh is a burst of reads, and out-of-band changes must not hide for long. */
-const SNAPSHOT_TTL_MS = 15_000;
-
 export class ScodocClient {
   readonly http: HttpClient;
   #permissions: Promise<string[]> | undefined;
   /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
-  readonly #users = new Snapshot(async () => new Map((await this.users()).map((u) => [u.id, u])), { ttlMs: SNAPSHOT_TTL_MS });
-  readonly #roles = new Snapshot(async () => new Map((await this.roles()).map((r) => [r.id, r])), { ttlMs: SNAPSHOT_TTL_MS });
-  readonly #departements = new Snapshot(async () => new Map((await this.departements()).map((d) => [d.acronym, d])), { ttlMs: SNAPSHOT_TTL_MS });
+  readonly #users = new Snapshot(async () => new Map((await this.users()).map((u) => [u.id, u])));
+  readonly #roles = new Snapshot(async () => new Map((await this.roles()).map((r) => [r.id, r])));
+  readonly #departements = new Snapshot(async () => new Map((await this.departements()).map((d) => [d.acronym, d])));
 
   constructor(connection: ResolvedConnection) {
     const settings = { ...connection.http, baseUrl: `${connection.http.baseUrl.replace(/\/+$/, "")}/ScoDoc/api` };
