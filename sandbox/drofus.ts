@@ -47,7 +47,10 @@
  *   `project_type_id` of a project, and the rights and the `addon_admin` and
  *   `no_web_admin_access` flags of a project user, are write-only: accepted,
  *   stored (visible in the sandbox state), never answered. `role` and
- *   `user_role_id` stay null. The project list embeds no project users.
+ *   `user_role_id` stay null. The project list holds no project users: the
+ *   documentation says the index "returns projects and project users", but
+ *   its one sample shows projects only, which the sandbox follows (tests
+ *   serve the other readings as canned answers, test/support/drofusIndex.ts).
  * - user: `{"user":{created_at, disabled, email, first_name, last_name,
  *   username}}`, keyed by username (no number). database: `{"database":
  *   {created_at, name, owner_id}}`, keyed by name, which projects hold as

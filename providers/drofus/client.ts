@@ -65,6 +65,49 @@ const user = wrapped("user", userSchema);
 const projectUser = wrapped("project_user", projectUserSchema);
 
 /**
+ * The project index. The documentation says `GET /projects` "returns
+ * projects and project users", yet its one sample shows root-wrapped
+ * projects only, and no page says where the users go: as
+ * `{"project_user":{...}}` entries beside the projects, or as a
+ * `project_users` list inside each project. Both are read; any other entry
+ * fails the answer, as before.
+ */
+const memberEntry = z.object({ project_user: projectUserSchema });
+const indexEntry = z.union([
+  memberEntry,
+  wrapped("project", projectSchema.extend({ project_users: z.array(z.union([memberEntry, projectUserSchema])).optional() })),
+]);
+
+/** What the project index says. */
+export interface DrofusProjectIndex {
+  readonly projects: DrofusProjectRecord[];
+  /** Each listed project's members, when the index lists members at all (see `indexEntry`); undefined when it does not. */
+  readonly members: ReadonlyMap<number, readonly DrofusProjectUserRecord[]> | undefined;
+}
+
+function readIndex(entries: readonly z.infer<typeof indexEntry>[]): DrofusProjectIndex {
+  const projects: DrofusProjectRecord[] = [];
+  const listed: DrofusProjectUserRecord[] = [];
+  let saysMembers = false;
+  for (const entry of entries) {
+    if ("project_user" in entry) {
+      saysMembers = true;
+      listed.push(entry.project_user);
+      continue;
+    }
+    const { project_users: inside, ...record } = entry;
+    projects.push(record);
+    if (inside === undefined) continue;
+    saysMembers = true;
+    for (const m of inside) listed.push("project_user" in m ? m.project_user : m);
+  }
+  if (!saysMembers) return { projects, members: undefined };
+  const members = new Map<number, DrofusProjectUserRecord[]>(projects.map((p) => [p.id, []]));
+  for (const m of listed) members.get(m.project_id)?.push(m);
+  return { projects, members };
+}
+
+/**
  * The fields of a project the API writes, in its own names but one: its
  * `constructor` (the builder) is `builder` here, since every TypeScript
  * object type already has a `constructor` member, of type Function.
@@ -175,7 +218,10 @@ export class DrofusClient {
   /** Settled once a list has answered: this URL reaches a dRofus admin API, so its 404s mean "no such record". */
   #isDrofus: Promise<void> | undefined;
   /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
-  readonly #projectList = new Snapshot(async () => new Map((await this.projects()).map((p) => [p.id, p])));
+  readonly #projectList = new Snapshot(async () => {
+    const { projects, members } = await this.projectIndex();
+    return new Map(projects.map((p) => [p.id, { project: p, members: members?.get(p.id) }]));
+  });
   readonly #userList = new Snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])));
 
   constructor(connection: ResolvedConnection) {
@@ -186,7 +232,13 @@ export class DrofusClient {
   // id the list does not hold is asked for alone, so a vanished object still reads as gone.
 
   async projectForRefresh(id: number): Promise<DrofusProjectRecord | undefined> {
-    return (await this.#projectList.get(id)) ?? this.project(id);
+    return (await this.#projectList.get(id))?.project ?? this.project(id);
+  }
+
+  /** From the project index when it lists members (see `indexEntry`); otherwise, or when it does not list this one, asked alone. */
+  async projectUserForRefresh(username: string, projectId: number): Promise<DrofusProjectUserRecord | undefined> {
+    const listed = (await this.#projectList.get(projectId))?.members?.find((m) => m.username === username);
+    return listed ?? this.projectUser(username, projectId);
   }
 
   async userForRefresh(username: string): Promise<DrofusUserRecord | undefined> {
@@ -197,8 +249,13 @@ export class DrofusClient {
 
   /** Projects whose name contains `query`, inactive ones included. */
   async projects(query?: string): Promise<DrofusProjectRecord[]> {
-    const res = await this.#send({ method: "GET", path: "/projects", query: { query, show_all: "1" } }, z.array(project));
-    return res.body;
+    return (await this.projectIndex(query)).projects;
+  }
+
+  /** The projects whose name contains `query`, inactive ones included, with their members when the index lists them. */
+  async projectIndex(query?: string): Promise<DrofusProjectIndex> {
+    const res = await this.#send({ method: "GET", path: "/projects", query: { query, show_all: "1" } }, z.array(indexEntry));
+    return readIndex(res.body);
   }
 
   async project(id: number): Promise<DrofusProjectRecord | undefined> {

@@ -155,8 +155,10 @@ function explained(error: unknown, input: Input): unknown {
 
 async function membership(client: DrofusClient, id: string, forRefresh = false): Promise<{ member: DrofusProjectUserRecord; user: DrofusUserRecord | undefined } | undefined> {
   const { username, projectId } = parseId(id);
-  // dRofus lists users but not memberships: a refresh reads the person from one list of users, the membership alone.
-  const [member, user] = await Promise.all([client.projectUser(username, projectId), forRefresh ? client.userForRefresh(username) : client.user(username)]);
+  // A refresh reads the person from one list of users, and the membership from the project index when it lists members.
+  const [member, user] = await Promise.all(
+    forRefresh ? [client.projectUserForRefresh(username, projectId), client.userForRefresh(username)] : [client.projectUser(username, projectId), client.user(username)],
+  );
   return member && { member, user };
 }
 

@@ -6,8 +6,9 @@
  *   left out (not managed), so adopting a project writes nothing;
  * - a member's rights and add-on flags are write-only: they are not declared
  *   (not managed), so adopting a member writes nothing;
- * - the API lists no project's members: each (user, project) pair is asked
- *   for, users x projects reads.
+ * - the documentation says the project index lists project users but shows
+ *   none: when it lists them, they are read from it; otherwise each
+ *   (user, project) pair is asked for, users x projects reads.
  */
 import type { ResolvedConnection } from "../core/connection";
 import { drofusClient, type DrofusProjectRecord } from "../drofus/client";
@@ -25,7 +26,8 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
   const leftOut: LeftOut[] = [];
 
   options.progress("drofus: reading projects");
-  const all = (await client.projects()).sort(byKey(keyOf));
+  const index = await client.projectIndex();
+  const all = [...index.projects].sort(byKey(keyOf));
   options.progress(`drofus: ${all.length} projects; reading users`);
   const users = (await client.users()).sort(byKey((u) => u.username));
   options.progress(`drofus: ${users.length} users`);
@@ -45,13 +47,15 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
 
   // Sequential on purpose: the HTTP layer caps concurrency per origin anyway, and progress stays readable.
   const members: { project: DrofusProjectRecord; username: string; superuser: boolean | null }[] = [];
-  const pairs = projects.length * candidates.length;
+  const unlisted = projects.filter((p) => index.members?.get(p.id) === undefined);
+  const pairs = unlisted.length * candidates.length;
   let asked = 0;
   for (const project of projects) {
+    const listed = index.members?.get(project.id);
     for (const user of candidates) {
-      const m = await client.projectUser(user.username, project.id);
+      const m = listed ? listed.find((l) => l.username === user.username) : await client.projectUser(user.username, project.id);
       if (m) members.push({ project, username: m.username, superuser: m.superuser ?? null });
-      if (++asked % 50 === 0 || asked === pairs) options.progress(`drofus: memberships ${asked}/${pairs} pairs asked`);
+      if (!listed && (++asked % 50 === 0 || asked === pairs)) options.progress(`drofus: memberships ${asked}/${pairs} pairs asked`);
     }
   }
 

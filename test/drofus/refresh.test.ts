@@ -1,10 +1,13 @@
 /**
  * Batched refresh of dRofus resources through the real dynamic-provider
  * process: projects come from one list request, the people of memberships
- * from one list of users (dRofus has no list of memberships, so each
- * membership is still read alone), and refresh stays correct.
+ * from one list of users, memberships from the project index when it lists
+ * them (the documentation says it does, its sample shows none; otherwise
+ * each is read alone), and refresh stays correct.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DrofusState } from "../../sandbox/drofus/state";
+import { indexListingMembers } from "../support/drofusIndex";
 import type { ResourceState } from "../support/provider";
 import { startDrofusHarness, type DrofusHarness } from "../support/drofusHarness";
 
@@ -61,5 +64,31 @@ describe("dRofus batched refresh", () => {
     expect(p0?.outputs.name).toBe("Renamed in the web UI");
     expect(p1).toBeUndefined();
     expect(p2?.outputs.description).toBe("changed");
+  });
+});
+
+describe.each(["beside", "inside"] as const)("dRofus refresh when the project index lists project users %s the projects", (placement) => {
+  it("reads every membership from the index, and asks alone only for one it does not list", async () => {
+    // The members of the project removed by the previous test are gone with it.
+    const live = (await Promise.all(members.map((s) => h.engine.refresh(s)))).filter((s): s is ResourceState => s !== undefined);
+    expect(live.length).toBeGreaterThan(1);
+    const [gone, ...kept] = live as [ResourceState, ...ResourceState[]];
+    const [username, projectId] = gone.id.split(",");
+    await h.admin.mutate<DrofusState>((st) => {
+      st.projectUsers = st.projectUsers.filter((m) => !(m.username === username && m.project_id === Number(projectId)));
+    });
+    // A write through the client: the index loaded before must not serve this refresh.
+    projects[2] = (await h.engine.up("drofus:Project", { ...projectInputs(2), description: `listed ${placement}` }, projects[2])).state;
+    await h.admin.setFaults(indexListingMembers(await h.admin.state<DrofusState>(), placement));
+    await h.admin.resetRequests();
+    const [goneNow, ...keptNow] = await Promise.all(live.map((s) => h.engine.refresh(s)));
+    const byRoute = (await h.admin.requests()).byRoute;
+    expect(byRoute["GET /projects"]).toBe(1);
+    expect(byRoute["GET /project_users/:id"]).toBe(1);
+    expect(goneNow).toBeUndefined();
+    keptNow.forEach((s, i) => expect(s?.outputs, kept[i]?.id).toEqual(kept[i]?.outputs));
+    // Put it back, so that the next placement starts from the same members.
+    const index = members.findIndex((m) => m.id === gone.id);
+    members[index] = (await h.engine.up("drofus:ProjectUser", members[index]!.inputs)).state;
   });
 });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { RIGHTS_FIELDS, type DrofusState, type ProjectUserRecord, type RightsLevel } from "../../sandbox/drofus/state";
+import { indexListingMembers } from "../support/drofusIndex";
 import { stackConfig } from "../support/stackConfig";
 import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
@@ -106,6 +107,17 @@ describe("generate drofus", () => {
     const again = workDir("drofus-again");
     expect((await runGenerate(["generate", "drofus", "--out", again], env)).code).toBe(0);
     expect(readFiles(again)).toEqual(readFiles(program));
+  });
+
+  it.each(["beside", "inside"] as const)("writes the same files from a project index that lists project users %s the projects, asking for no pair", async (placement) => {
+    await drofus.admin.setFaults(indexListingMembers(await drofus.admin.state<DrofusState>(), placement));
+    await drofus.admin.resetRequests();
+    const listed = workDir(`drofus-listed-${placement}`);
+    const run = await runGenerate(["generate", "drofus", "--out", listed], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain("pairs asked");
+    expect((await drofus.admin.requests()).byRoute["GET /project_users/:id"]).toBeUndefined();
+    expect(readFiles(listed)).toEqual(readFiles(program));
   });
 
   it("is adopted by `pulumi up` with no write, then previews empty", async () => {
