@@ -24,6 +24,7 @@ import {
   type AppName,
   type RequestFacts,
 } from "./errors";
+import { Snapshot } from "./snapshot";
 import { redactBody, scrub } from "./secrets";
 
 export interface HttpSettings {
@@ -151,6 +152,7 @@ export class HttpClient {
    * costs the server.
    */
   #refused: Unauthorized | undefined;
+  readonly #snapshots: Pick<Snapshot<unknown, unknown>, "invalidate">[] = [];
 
   constructor(settings: HttpSettings, options: { auth?: Authenticator; describeError?: ErrorDescriber } = {}) {
     this.settings = settings;
@@ -173,7 +175,22 @@ export class HttpClient {
     } catch (error) {
       if (error instanceof Unauthorized) this.refuse(error);
       throw error;
+    } finally {
+      // Whatever the outcome: a failed or ambiguous write may still have changed something.
+      if (options.method !== "GET") for (const snapshot of this.#snapshots) snapshot.invalidate();
     }
+  }
+
+  /**
+   * A list read through this client for refresh (core/snapshot.ts),
+   * forgotten after every request through this client that may change the
+   * server, so that no refresh read after a write is served a list from
+   * before it.
+   */
+  snapshot<K, V>(load: () => Promise<ReadonlyMap<K, V>>): Snapshot<K, V> {
+    const snapshot = new Snapshot(load);
+    this.#snapshots.push(snapshot);
+    return snapshot;
   }
 
   /** Remember a refusal the client learnt of in band (Fess refuses a token with HTTP 200). */

@@ -5,9 +5,9 @@
  * N users that is N GETs, the scale failure of iac-anchors.md §3.8. A
  * snapshot turns them into one list request: the first reader loads the list,
  * readers arriving while it loads wait for the same request, and later
- * readers use the result until it expires. Any write through the owning
- * client invalidates it, so a read that follows a write never sees the state
- * from before it. Only refresh (a spec's `read`) should use it: create,
+ * readers use the result until it expires. Any write through the HTTP
+ * client that made it (`HttpClient.snapshot`) invalidates it, so a read
+ * that follows a write never sees the state from before it. Only refresh (a spec's `read`) should use it: create,
  * update and delete always ask the server directly.
  */
 

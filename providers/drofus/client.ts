@@ -16,7 +16,7 @@ import { cachedPerConnection, type ResolvedConnection } from "../core/connection
 import { BadRequest, ConfigurationError, InvalidResponse, NotFound, type RequestFacts } from "../core/errors";
 import { basicAuthenticator } from "../core/basicAuth";
 import { HttpClient, segment, type HttpResponse, type RequestOptions } from "../core/http";
-import { Snapshot } from "../core/snapshot";
+import type { Snapshot } from "../core/snapshot";
 
 /** A Rails record, whether the server wraps it under its model name or not. */
 function wrapped<T extends z.ZodType>(root: string, schema: T) {
@@ -218,14 +218,16 @@ export class DrofusClient {
   /** Settled once a list has answered: this URL reaches a dRofus admin API, so its 404s mean "no such record". */
   #isDrofus: Promise<void> | undefined;
   /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
-  readonly #projectList = new Snapshot(async () => {
-    const { projects, members } = await this.projectIndex();
-    return new Map(projects.map((p) => [p.id, { project: p, members: members?.get(p.id) }]));
-  });
-  readonly #userList = new Snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])));
+  readonly #projectList: Snapshot<number, { project: DrofusProjectRecord; members: readonly DrofusProjectUserRecord[] | undefined }>;
+  readonly #userList: Snapshot<string, DrofusUserRecord>;
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });
+    this.#projectList = this.http.snapshot(async () => {
+      const { projects, members } = await this.projectIndex();
+      return new Map(projects.map((p) => [p.id, { project: p, members: members?.get(p.id) }]));
+    });
+    this.#userList = this.http.snapshot(async () => new Map((await this.users()).map((u) => [u.username, u])));
   }
 
   // Refresh reads: one list request serves every resource of the process; an
@@ -356,12 +358,6 @@ export class DrofusClient {
     } catch (error) {
       if (error instanceof NotFound) await this.#confirmDrofus();
       throw error;
-    } finally {
-      // No refresh read after a change may be served a list from before it, whatever the change's outcome.
-      if (call.method !== "GET") {
-        this.#projectList.invalidate();
-        this.#userList.invalidate();
-      }
     }
     const facts: RequestFacts = { app: "drofus", method: call.method, path: this.#shownPath(call), status: res.status };
     if (res.status === 422) {

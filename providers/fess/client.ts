@@ -20,7 +20,7 @@ import { z } from "zod";
 import { cachedPerConnection, requireCredential, type ResolvedConnection } from "../core/connection";
 import { BadRequest, Conflict, InvalidResponse, ServerError, Unauthorized, withHint, type RequestFacts } from "../core/errors";
 import { HttpClient, segment, type Authenticator, type ErrorDescriber, type RequestOptions } from "../core/http";
-import { Snapshot } from "../core/snapshot";
+import type { Snapshot } from "../core/snapshot";
 
 export type FessKind = "role" | "group" | "user";
 
@@ -178,7 +178,7 @@ export class FessClient {
   async getForRefresh<K extends FessKind>(kind: K, id: string): Promise<FessSettings[K] | undefined> {
     let snapshot = this.#lists.get(kind);
     if (!snapshot) {
-      snapshot = new Snapshot<string, unknown>(async () => new Map((await this.list(kind)).map((r) => [r.id, r])));
+      snapshot = this.http.snapshot<string, unknown>(async () => new Map((await this.list(kind)).map((r) => [r.id, r])));
       this.#lists.set(kind, snapshot);
     }
     return ((await snapshot.get(id)) as FessSettings[K] | undefined) ?? this.get(kind, id);
@@ -287,9 +287,6 @@ export class FessClient {
       httpStatus = res.status;
     } catch (error) {
       throw error instanceof InvalidResponse ? withHint(error, "is fess:url the root of a Fess server?") : error;
-    } finally {
-      // No refresh read after a change may be served a list from before it, whatever the change's outcome.
-      if (call.method !== "GET") for (const snapshot of this.#lists.values()) snapshot.invalidate();
     }
     const major = /^(\d+)\./.exec(response.version ?? "")?.[1];
     if (major !== undefined) this.#major = Number(major);

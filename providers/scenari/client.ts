@@ -15,7 +15,7 @@ import { cachedPerConnection, type ResolvedConnection } from "../core/connection
 import { AccessError, BadRequest, Conflict, Forbidden, InvalidResponse, NotFound, type RequestFacts } from "../core/errors";
 import { basicAuthenticator } from "../core/basicAuth";
 import { HttpClient, type HttpResponse, type QueryValue } from "../core/http";
-import { Snapshot } from "../core/snapshot";
+import type { Snapshot } from "../core/snapshot";
 import { serializeCdm, type CdmValue } from "./cdm";
 import { ModelCatalogueError, parseModelCatalogue, wspTypeXml, type InstalledModel, type ResolvedModel } from "./models";
 
@@ -203,10 +203,11 @@ export class ScenariClient {
   readonly http: HttpClient;
   #models: Promise<InstalledModel[]> | undefined;
   /** Refresh reads of accounts, batched through one `List` (core/snapshot.ts); never used by create, update or delete. */
-  readonly #accountList = new Snapshot(async () => new Map((await this.listAccounts(undefined, REFRESH_FIELDS)).map((a) => [a.account, a])));
+  readonly #accountList: Snapshot<string, ScenariAccountRecord>;
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });
+    this.#accountList = this.http.snapshot(async () => new Map((await this.listAccounts(undefined, REFRESH_FIELDS)).map((a) => [a.account, a])));
   }
 
   /** A cheap authenticated call: 200 when the server is up and the credentials are good. */
@@ -445,9 +446,6 @@ export class ScenariClient {
     } catch (error) {
       if (error instanceof NotFound && !OBJECT_404.has(call.cdaction)) throw serviceMissing(error);
       throw error;
-    } finally {
-      // No refresh read after a change may be served a list from before it, whatever the change's outcome.
-      if (call.method !== "GET") this.#accountList.invalidate();
     }
   }
 

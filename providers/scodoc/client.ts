@@ -6,8 +6,8 @@ import { z } from "zod";
 import { cachedPerConnection, type ResolvedConnection } from "../core/connection";
 import { ConfigurationError, NotFound, Unauthorized } from "../core/errors";
 import { basicAuthenticator } from "../core/basicAuth";
-import { HttpClient, segment, type Authenticator, type HttpResponse, type RequestOptions } from "../core/http";
-import { Snapshot } from "../core/snapshot";
+import { HttpClient, segment, type Authenticator } from "../core/http";
+import type { Snapshot } from "../core/snapshot";
 
 export const departementSchema = z.object({
   id: z.number(),
@@ -145,9 +145,9 @@ export class ScodocClient {
   readonly http: HttpClient;
   #permissions: Promise<string[]> | undefined;
   /** Refresh reads, batched through the list endpoints (core/snapshot.ts); never used by create, update or delete. */
-  readonly #users = new Snapshot(async () => new Map((await this.users()).map((u) => [u.id, u])));
-  readonly #roles = new Snapshot(async () => new Map((await this.roles()).map((r) => [r.id, r])));
-  readonly #departements = new Snapshot(async () => new Map((await this.departements()).map((d) => [d.acronym, d])));
+  readonly #users: Snapshot<number, ScodocUserRecord>;
+  readonly #roles: Snapshot<number, ScodocRoleRecord>;
+  readonly #departements: Snapshot<string, ScodocDepartementRecord>;
 
   constructor(connection: ResolvedConnection) {
     const settings = { ...connection.http, baseUrl: `${connection.http.baseUrl.replace(/\/+$/, "")}/ScoDoc/api` };
@@ -158,21 +158,9 @@ export class ScodocClient {
     };
     const login = new HttpClient(settings, { describeError });
     this.http = new HttpClient(settings, { auth: new TokenAuthenticator(connection, login), describeError });
-  }
-
-  /**
-   * Every change goes through here, so that no refresh read after it is
-   * served from a list loaded before it, whatever the outcome (a failed or
-   * ambiguous write may still have changed something).
-   */
-  async #write<T>(options: RequestOptions<T>): Promise<HttpResponse<T>> {
-    try {
-      return await this.http.request(options);
-    } finally {
-      this.#users.invalidate();
-      this.#roles.invalidate();
-      this.#departements.invalidate();
-    }
+    this.#users = this.http.snapshot(async () => new Map((await this.users()).map((u) => [u.id, u])));
+    this.#roles = this.http.snapshot(async () => new Map((await this.roles()).map((r) => [r.id, r])));
+    this.#departements = this.http.snapshot(async () => new Map((await this.departements()).map((d) => [d.acronym, d])));
   }
 
   // Refresh reads: one list request serves every resource of the process; an
@@ -202,16 +190,16 @@ export class ScodocClient {
   }
 
   async createDepartement(acronym: string, visible: boolean): Promise<ScodocDepartementRecord> {
-    return (await this.#write({ method: "POST", path: "/departement/create", json: { acronym, visible }, schema: departementSchema })).body;
+    return (await this.http.request({ method: "POST", path: "/departement/create", json: { acronym, visible }, schema: departementSchema })).body;
   }
 
   async editDepartement(acronym: string, visible: boolean): Promise<ScodocDepartementRecord> {
     // `visible` is always sent: ScoDoc reads a missing one as false.
-    return (await this.#write({ method: "POST", path: `/departement/${segment(acronym)}/edit`, json: { visible }, idempotent: true, schema: departementSchema })).body;
+    return (await this.http.request({ method: "POST", path: `/departement/${segment(acronym)}/edit`, json: { visible }, idempotent: true, schema: departementSchema })).body;
   }
 
   async deleteDepartement(acronym: string): Promise<void> {
-    await this.#write({ method: "POST", path: `/departement/${segment(acronym)}/delete`, idempotent: true });
+    await this.http.request({ method: "POST", path: `/departement/${segment(acronym)}/delete`, idempotent: true });
   }
 
   async studentCount(acronym: string): Promise<number> {
@@ -230,15 +218,15 @@ export class ScodocClient {
   }
 
   async createRole(name: string, permissions: readonly string[]): Promise<ScodocRoleRecord> {
-    return (await this.#write({ method: "POST", path: `/role/create/${segment(name)}`, json: { permissions }, schema: roleSchema })).body;
+    return (await this.http.request({ method: "POST", path: `/role/create/${segment(name)}`, json: { permissions }, schema: roleSchema })).body;
   }
 
   async editRole(name: string, change: { role_name?: string; permissions?: readonly string[] }): Promise<ScodocRoleRecord> {
-    return (await this.#write({ method: "POST", path: `/role/${segment(name)}/edit`, json: change, idempotent: true, schema: roleSchema })).body;
+    return (await this.http.request({ method: "POST", path: `/role/${segment(name)}/edit`, json: change, idempotent: true, schema: roleSchema })).body;
   }
 
   async deleteRole(name: string): Promise<void> {
-    await this.#write({ method: "POST", path: `/role/${segment(name)}/delete`, idempotent: true });
+    await this.http.request({ method: "POST", path: `/role/${segment(name)}/delete`, idempotent: true });
   }
 
   /** The server's permission names; they only change with a ScoDoc upgrade, so they are fetched once. */
@@ -272,15 +260,15 @@ export class ScodocClient {
   }
 
   async createUser(userName: string, fields: ScodocUserFields): Promise<ScodocUserRecord> {
-    return (await this.#write({ method: "POST", path: "/user/create", json: { user_name: userName, ...fields }, schema: userSchema })).body;
+    return (await this.http.request({ method: "POST", path: "/user/create", json: { user_name: userName, ...fields }, schema: userSchema })).body;
   }
 
   async editUser(id: number, fields: ScodocUserFields): Promise<ScodocUserRecord> {
-    return (await this.#write({ method: "POST", path: `/user/${segment(id)}/edit`, json: fields, idempotent: true, schema: userSchema })).body;
+    return (await this.http.request({ method: "POST", path: `/user/${segment(id)}/edit`, json: fields, idempotent: true, schema: userSchema })).body;
   }
 
   async setPassword(id: number, password: string): Promise<void> {
-    await this.#write({ method: "POST", path: `/user/${segment(id)}/password`, json: { password }, idempotent: true });
+    await this.http.request({ method: "POST", path: `/user/${segment(id)}/password`, json: { password }, idempotent: true });
   }
 
   async addGrant(id: number, grant: ScodocGrant): Promise<ScodocUserRecord> {
@@ -293,7 +281,7 @@ export class ScodocClient {
 
   async #grant(id: number, grant: ScodocGrant, action: "add" | "remove"): Promise<ScodocUserRecord> {
     const where = grant.departement ? `/departement/${segment(grant.departement)}` : "";
-    const res = await this.#write({
+    const res = await this.http.request({
       method: "POST",
       path: `/user/${segment(id)}/role/${segment(grant.role)}/${action}${where}`,
       // Adding a grant that exists, or removing one that does not, changes nothing.

@@ -271,6 +271,23 @@ describe("connection reset", () => {
   });
 });
 
+describe("refresh snapshots", () => {
+  it("forgets a list it made after any write through it, a failed one included, and keeps it across reads", async () => {
+    server.otherwise(reply(200, { ok: true }));
+    const http = client({ maxRetries: 0 });
+    let loads = 0;
+    const users = http.snapshot(async () => new Map([[1, ++loads]]));
+    expect(await users.get(1)).toBe(1);
+    await http.request({ method: "GET", path: "/roles" });
+    expect(await users.get(1)).toBe(1);
+    await http.request({ method: "POST", path: "/user/create", json: {} });
+    expect(await users.get(1)).toBe(2);
+    server.otherwise(reply(500, { message: "half done" }));
+    await failure(http.request({ method: "DELETE", path: "/user/1" }));
+    expect(await users.get(1)).toBe(3);
+  });
+});
+
 describe("connection refused", () => {
   it("retries a refused POST and ends with a non-ambiguous ConnectionFailed saying connection refused", async () => {
     const port = await freePort();
