@@ -11,7 +11,7 @@ import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { RIGHTS_FIELDS, type DrofusState, type ProjectUserRecord, type RightsLevel } from "../../sandbox/drofus/state";
 import { indexListingMembers } from "../support/drofusIndex";
 import { stackConfig } from "../support/stackConfig";
-import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
 const PROJECTS = [
   { id: 501, name: "Hôpital Nord", no: "H-01", db: "hopital", builder: "Bygg AS", type: 1 },
@@ -122,15 +122,7 @@ describe("generate drofus", () => {
 
   it("is adopted by `pulumi up` with no write, then previews empty", async () => {
     project = await cliProject(program, stackConfig(drofus.endpoint));
-    const before = await drofus.admin.state<DrofusState>();
-    await drofus.admin.resetRequests();
-    const { changes } = await project.up();
-    expect(changes).toEqual({ create: PROJECTS.length + MEMBERS + 1 });
-    expect(await writes()).toEqual([]);
-    expect(await drofus.admin.state<DrofusState>()).toEqual(before);
-    await drofus.admin.resetRequests();
-    await project.previewNoChanges();
-    expect(await writes()).toEqual([]);
+    await expectAdoptedWithNoWrite(drofus, project, PROJECTS.length + MEMBERS, writes);
   }, 600_000);
 
   it("applies an edit of the generated program as exactly that change", async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { fessId, hashPassword, type FessState } from "../../sandbox/fess/state";
 import { stackConfig } from "../support/stackConfig";
-import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
 const N = 20;
 const pad = (i: number) => String(i).padStart(2, "0");
@@ -77,15 +77,7 @@ describe("generate fess", () => {
 
   it("is adopted by `pulumi up` with no write request, then previews empty", async () => {
     project = await cliProject(program, stackConfig(fess.endpoint));
-    const before = await fess.admin.state<FessState>();
-    await fess.admin.resetRequests();
-    const { changes } = await project.up();
-    expect(changes).toEqual({ create: DECLARED + 1 });
-    expect(await writes()).toEqual([]);
-    expect(await fess.admin.state<FessState>()).toEqual(before);
-    await fess.admin.resetRequests();
-    await project.previewNoChanges();
-    expect(await writes()).toEqual([]);
+    await expectAdoptedWithNoWrite(fess, project, DECLARED, writes);
   }, 600_000);
 
   it("applies an edit of the generated program as exactly that change", async () => {

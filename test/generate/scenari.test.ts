@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import type { ScenariState, StoredAccount, StoredWsp, WspTypeDef } from "../../sandbox/scenari/state";
 import { stackConfig } from "../support/stackConfig";
-import { cliProject, editProgram, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
 
 const GROUPS = ["auteurs", "auteurs-bio", "etudiants", "etudiants-l1", "relecteurs", "tuteurs"];
 /** Child -> parent: a nested group, so parents must be declared first. */
@@ -123,15 +123,7 @@ describe("generate scenari", () => {
 
   it("is adopted by `pulumi up` with no write request, then previews empty", async () => {
     project = await cliProject(program, stackConfig(scenari.endpoint));
-    const before = await scenari.admin.state<ScenariState>();
-    await scenari.admin.resetRequests();
-    const { changes } = await project.up();
-    expect(changes).toEqual({ create: DECLARED + 1 });
-    expect(await writes()).toEqual([]);
-    expect(await scenari.admin.state<ScenariState>()).toEqual(before);
-    await scenari.admin.resetRequests();
-    await project.previewNoChanges();
-    expect(await writes()).toEqual([]);
+    await expectAdoptedWithNoWrite(scenari, project, DECLARED, writes);
   }, 600_000);
 
   it("applies an edit of the generated program as exactly that change", async () => {

@@ -135,3 +135,21 @@ export async function cliProject(dir: string, config: Record<string, ConfigEntry
     },
   };
 }
+
+/**
+ * The generated program, put on the server it was read from: `pulumi up`
+ * creates `declared` resources and the stack, all adopted, with no write
+ * (as `writes` reads the server's request log) and the server as it was;
+ * the next preview is empty and writes nothing either.
+ */
+export async function expectAdoptedWithNoWrite(sandbox: RunningSandbox, project: CliProject, declared: number, writes: () => Promise<string[]>): Promise<void> {
+  const before = await sandbox.admin.state<unknown>();
+  await sandbox.admin.resetRequests();
+  const { changes } = await project.up();
+  expect(changes).toEqual({ create: declared + 1 });
+  expect(await writes()).toEqual([]);
+  expect(await sandbox.admin.state<unknown>()).toEqual(before);
+  await sandbox.admin.resetRequests();
+  await project.previewNoChanges();
+  expect(await writes()).toEqual([]);
+}
