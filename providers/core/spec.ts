@@ -23,6 +23,8 @@ import { registerSecret, scrub } from "./secrets";
 /** The value the engine puts where an input is not known yet during a preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PROVIDER_KEY = "__provider";
+/** The output that records which server holds the object; compared canonically, never part of its identity. */
+const SERVER_URL = "serverUrl";
 
 type Fields<I> = Extract<keyof I, string>;
 
@@ -81,6 +83,12 @@ export interface ResourceSpec<I extends object, S extends object, C> {
    * compared, so changing one later shows no diff and sends nothing.
    */
   readonly createOnly?: readonly Fields<I>[];
+  /**
+   * Inputs that hold the id of an object of another kind (dRofus's `projectId`, a project's id), by
+   * that kind. A preview does not know the outputs of a resource being updated, so such an input
+   * arrives unknown; it is known unchanged when that resource's diff kept its object.
+   */
+  readonly references?: Partial<Record<Fields<I>, string>>;
   /** List inputs whose order does not matter. */
   readonly sets?: readonly Fields<I>[];
   /** A server's own spelling rules (case, defaults), applied to both sides before comparing. */
@@ -103,7 +111,7 @@ export interface ResourceSpec<I extends object, S extends object, C> {
 /** What the engine stores as a resource's outputs. */
 export type Outputs<S> = S & {
   readonly schemaVersion: number;
-  /** The server the object lives on; a different one means a different object. */
+  /** The server the object lives on, canonical: where refresh, update and delete go. A new URL is recorded by an update. */
   readonly serverUrl: string;
   readonly connection?: ConnectionArgs;
 } & Record<string, unknown>;
@@ -196,6 +204,23 @@ function digestKey(field: string): string {
   return `${field}Digest`;
 }
 
+/**
+ * The objects this process's diffs kept (no replacement), by kind, server and id. One process serves
+ * every diff of a deployment, and the engine diffs a resource before the resources that read its
+ * outputs: by then, an id that an update keeps is known here.
+ */
+const keptObjects = new Set<string>();
+
+function objectKey(kind: string, serverUrl: unknown, id: string): string {
+  return JSON.stringify([kind, typeof serverUrl === "string" ? normalizeUrl(serverUrl) : null, id]);
+}
+
+/** An input left unknown by a preview that is known to keep its value: the object it names stays. */
+function knownToStay(spec: AnySpec, field: string, previous: unknown, next: unknown, serverUrl: unknown): boolean {
+  const kind = (spec.references as Record<string, string> | undefined)?.[field];
+  return next === UNKNOWN && kind !== undefined && previous !== undefined && keptObjects.has(objectKey(kind, serverUrl, String(previous)));
+}
+
 interface Changes {
   changed: Set<string>;
   replaces: string[];
@@ -215,6 +240,7 @@ async function compare(spec: AnySpec, olds: Record<string, unknown>, news: Recor
       continue;
     }
     const previous = Object.hasOwn(olds, field) ? olds[field] : undefined;
+    if (knownToStay(spec, field, previous, next, olds.serverUrl)) continue;
     if (containsUnknown(next) || !isDeepStrictEqual(canonicalOf(spec, field, previous), canonicalOf(spec, field, next))) {
       changed.add(field);
     }
@@ -224,16 +250,29 @@ async function compare(spec: AnySpec, olds: Record<string, unknown>, news: Recor
 
   const newConnection = news.connection as ConnectionArgs | undefined;
   if (!containsUnknown(newConnection)) {
+    // A URL is where to reach the server, not part of the object's identity: a new spelling or address
+    // (a DNS rename, a move behind HTTPS) is an update that only records it. Replacing would create the
+    // object where it already is, or, with `adopt`, take it over and then delete it as "the original".
     const url = effectiveUrl(spec.app, newConnection);
-    if (url && typeof olds.serverUrl === "string" && normalizeUrl(olds.serverUrl) !== url) {
-      changed.add("connection");
-      replaces.push("connection");
-    } else if (!isDeepStrictEqual(plain(olds.connection ?? null), plain(newConnection ?? null))) {
-      // Only the stored copy changes (rotated credentials): an update that sends nothing.
-      changed.add("connection");
-    }
+    if (url && typeof olds.serverUrl === "string" && normalizeUrl(olds.serverUrl) !== url) changed.add(SERVER_URL);
+    // Only the stored copy changes (rotated credentials): an update that sends nothing.
+    if (!isDeepStrictEqual(plain(olds.connection ?? null), plain(newConnection ?? null))) changed.add("connection");
   }
   return { changed, replaces };
+}
+
+/** What a change asks of the server: everything but where it is, how to reach it and the provider's own behaviour. */
+function serverSideOf(spec: AnySpec, changed: ReadonlySet<string>): Set<string> {
+  return new Set([...changed].filter((f) => f !== "connection" && f !== SERVER_URL && !spec.behaviour?.includes(f)));
+}
+
+/**
+ * The server an update talks to: the one the program now names, so that a renamed URL takes effect
+ * with the update that records it; the one in the state when nothing names one any more.
+ */
+function updateContext(spec: AnySpec, input: Record<string, unknown>, previous: Record<string, unknown>): SpecContext<unknown> {
+  const named = effectiveUrl(spec.app, input.connection as ConnectionArgs | undefined);
+  return contextFor(spec, input, named ?? (previous.serverUrl as string | undefined));
 }
 
 function migrate(spec: AnySpec, outputs: Record<string, unknown>): Record<string, unknown> {
@@ -311,7 +350,9 @@ export function providerMethods(spec: AnySpec) {
 
     async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
       try {
-        const { changed, replaces } = await compare(spec, migrate(spec, strip(olds)), strip(news), id);
+        const previous = migrate(spec, strip(olds));
+        const { changed, replaces } = await compare(spec, previous, strip(news), id);
+        if (replaces.length === 0) keptObjects.add(objectKey(spec.kind, previous.serverUrl, id));
         return {
           changes: changed.size > 0,
           replaces,
@@ -364,9 +405,9 @@ export function providerMethods(spec: AnySpec) {
       try {
         const previous = migrate(spec, strip(olds));
         const input = parseInputs<Record<string, unknown>>(spec, news);
-        const ctx = contextFor(spec, input, previous.serverUrl as string | undefined);
+        const ctx = updateContext(spec, input, previous);
         const { changed } = await compare(spec, previous, input);
-        const serverSide = new Set([...changed].filter((f) => f !== "connection" && !spec.behaviour?.includes(f)));
+        const serverSide = serverSideOf(spec, changed);
         const state = serverSide.size > 0 ? await spec.update(ctx, id, previous as Outputs<object>, input, serverSide) : previous;
         return { outs: await outputsOf(spec, state, input, previous, ctx.connection) };
       } catch (error) {
@@ -398,7 +439,7 @@ async function createOrAdopt(spec: AnySpec, ctx: CreateContext<unknown>, input: 
     ctx.created(found.id, found.state);
     const previous = await outputsOf(spec, found.state, {}, undefined, ctx.connection);
     const { changed } = await compare(spec, previous, input);
-    const serverSide = new Set([...changed].filter((f) => f !== "connection" && !spec.behaviour?.includes(f)));
+    const serverSide = serverSideOf(spec, changed);
     const state = serverSide.size > 0 ? await spec.update(ctx, found.id, previous as Outputs<object>, input, serverSide) : found.state;
     return { id: found.id, state };
   };

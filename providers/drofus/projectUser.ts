@@ -169,6 +169,7 @@ export const projectUserSpec: ResourceSpec<Input, State, DrofusClient> = {
   schemaVersion: 1,
   inputs,
   replaceOn: ["projectId", "username"],
+  references: { projectId: "drofus:Project" },
   createOnly: ["mailType"],
   canonical(field, value) {
     if (field === "email" && typeof value === "string") return value.toLowerCase();

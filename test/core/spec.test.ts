@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { UNKNOWN, providerMethods, type ResourceSpec } from "../../providers/core/spec";
 
 /**
@@ -32,5 +32,63 @@ describe("diff with idFor", () => {
   it("updates in place when the object at this id was renamed behind Pulumi's back", async () => {
     // Refresh read the name `renamed` at id-staff; the program still says staff.
     expect(await diff("id-staff", olds("renamed"), { name: "staff" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+});
+
+describe("a server's URL", () => {
+  const { update } = providerMethods(spec);
+  // The URL from the environment, as from stack config: nothing else in the inputs changes.
+  const at = (url: string) => {
+    vi.stubEnv("FESS_URL", url);
+    return { name: "staff" };
+  };
+  afterEach(() => void vi.unstubAllEnvs());
+
+  it("compares canonically: scheme and host case, default port and trailing slash change nothing", async () => {
+    for (const url of ["https://fess.example", "HTTPS://Fess.Example/", "https://fess.example:443", "https://FESS.example:443//"]) {
+      expect(await diff("id-staff", olds("staff"), at(url)), url).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    }
+  });
+
+  it("is where to reach the object, not its identity: a new one is an update in place", async () => {
+    for (const url of ["https://search.example", "http://fess.example", "https://fess.example:8443", "https://fess.example/fess"]) {
+      expect(await diff("id-staff", olds("staff"), at(url)), url).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    }
+  });
+
+  it("an update that only moves the URL sends nothing and records the new one", async () => {
+    // spec.update rejects if called: the update must not reach the server.
+    const { outs } = (await update("id-staff", olds("staff"), at("https://Search.Example:443/"))) as { outs: Record<string, unknown> };
+    expect(outs).toMatchObject({ name: "staff", serverUrl: "https://search.example" });
+  });
+});
+
+describe("an input that names another resource's object", () => {
+  const parent = providerMethods({ ...spec, kind: "fess:Parent" });
+  const childSpec: ResourceSpec<{ name: string; parentId: string }, { name: string }, undefined> = {
+    app: "fess",
+    kind: "fess:Child",
+    schemaVersion: 1,
+    inputs: z.object({ name: z.string(), parentId: z.string() }).strict(),
+    replaceOn: ["parentId"],
+    references: { parentId: "fess:Parent" },
+    describe: (input) => `child ${input.name}`,
+    client: () => undefined,
+    create: () => Promise.reject(new Error("not called")),
+    read: () => Promise.reject(new Error("not called")),
+    update: () => Promise.reject(new Error("not called")),
+    delete: () => Promise.reject(new Error("not called")),
+    find: () => Promise.reject(new Error("not called")),
+  };
+  const child = providerMethods(childSpec);
+  const childOlds = (parentId: string) => ({ ...olds("c"), parentId });
+
+  it("left unknown by a preview, replaces unless this process saw that object kept", async () => {
+    expect((await child.diff("c", childOlds("p1"), { name: "c", parentId: UNKNOWN })).replaces).toEqual(["parentId"]);
+    // The parent's update keeps its object (p1); one replaced (p2) gets a new id.
+    expect((await parent.diff("p1", olds("staff"), { name: "staff", note: "new" })).replaces).toEqual([]);
+    expect((await parent.diff("p2", olds("staff"), { name: "teachers" })).replaces).toEqual(["name"]);
+    expect(await child.diff("c", childOlds("p1"), { name: "c", parentId: UNKNOWN })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect((await child.diff("c", childOlds("p2"), { name: "c", parentId: UNKNOWN })).replaces).toEqual(["parentId"]);
   });
 });
