@@ -18,6 +18,8 @@ import {
   type ConnectionArgs,
   type ResolvedConnection,
 } from "./connection";
+import { HOLDER, heldByAnother, hold, isHeld, moved, newHolder } from "./holdings";
+import { notice } from "./notice";
 import { registerSecret, scrub } from "./secrets";
 
 /** The value the engine puts where an input is not known yet during a preview. */
@@ -204,21 +206,10 @@ function digestKey(field: string): string {
   return `${field}Digest`;
 }
 
-/**
- * The objects this process's diffs kept (no replacement), by kind, server and id. One process serves
- * every diff of a deployment, and the engine diffs a resource before the resources that read its
- * outputs: by then, an id that an update keeps is known here.
- */
-const keptObjects = new Set<string>();
-
-function objectKey(kind: string, serverUrl: unknown, id: string): string {
-  return JSON.stringify([kind, typeof serverUrl === "string" ? normalizeUrl(serverUrl) : null, id]);
-}
-
 /** An input left unknown by a preview that is known to keep its value: the object it names stays. */
 function knownToStay(spec: AnySpec, field: string, previous: unknown, next: unknown, serverUrl: unknown): boolean {
   const kind = (spec.references as Record<string, string> | undefined)?.[field];
-  return next === UNKNOWN && kind !== undefined && previous !== undefined && keptObjects.has(objectKey(kind, serverUrl, String(previous)));
+  return next === UNKNOWN && kind !== undefined && previous !== undefined && isHeld(kind, serverUrl, String(previous));
 }
 
 interface Changes {
@@ -301,6 +292,8 @@ async function outputsOf(
   }
   out.schemaVersion = spec.schemaVersion;
   out.serverUrl = conn.http.baseUrl;
+  // Which resource holds the object: named at create, kept for the resource's life (core/holdings.ts).
+  if (typeof previous?.[HOLDER] === "string") out[HOLDER] = previous[HOLDER];
   const connection = input.connection ?? previous?.connection;
   if (connection) out.connection = connection;
   return plain(out);
@@ -352,7 +345,12 @@ export function providerMethods(spec: AnySpec) {
       try {
         const previous = migrate(spec, strip(olds));
         const { changed, replaces } = await compare(spec, previous, strip(news), id);
-        if (replaces.length === 0) keptObjects.add(objectKey(spec.kind, previous.serverUrl, id));
+        if (replaces.length === 0) {
+          // This resource keeps its object: record it before any delete runs (see core/holdings.ts).
+          hold(spec.kind, previous.serverUrl, id, previous[HOLDER]);
+          const url = changed.has(SERVER_URL) ? effectiveUrl(spec.app, news.connection as ConnectionArgs | undefined) : undefined;
+          if (url) moved(previous.serverUrl as string, url);
+        }
         return {
           changes: changed.size > 0,
           replaces,
@@ -370,11 +368,18 @@ export function providerMethods(spec: AnySpec) {
         const base = contextFor(spec, input);
         const ctx: CreateContext<unknown> = { ...base, created: (id, state) => (recorded = { id, state }) };
         const made = await createOrAdopt(spec, ctx, input);
-        return { id: made.id, outs: await outputsOf(spec, made.state, input, undefined, base.connection) };
+        const holder = newHolder();
+        const outs = { ...(await outputsOf(spec, made.state, input, undefined, base.connection)), [HOLDER]: holder };
+        hold(spec.kind, base.connection.http.baseUrl, made.id, holder);
+        return { id: made.id, outs };
       } catch (error) {
         if (recorded && error instanceof Error && !(error instanceof PartialCreateError)) {
           const conn = resolveConnection(spec.app, input.connection as ConnectionArgs | undefined);
-          const properties: Record<string, unknown> = { ...(await outputsOf(spec, recorded.state, input, undefined, conn)), [PROVIDER_KEY]: inputs[PROVIDER_KEY] };
+          const properties: Record<string, unknown> = {
+            ...(await outputsOf(spec, recorded.state, input, undefined, conn)),
+            [HOLDER]: newHolder(),
+            [PROVIDER_KEY]: inputs[PROVIDER_KEY],
+          };
           // The digest of a password that may not have been set must not claim it was.
           for (const field of spec.writeOnly ?? []) delete properties[digestKey(field)];
           throw new PartialCreateError(recorded.id, properties, wrap(spec, error));
@@ -418,6 +423,11 @@ export function providerMethods(spec: AnySpec) {
     async delete(id: string, props: Record<string, unknown>) {
       try {
         const previous = migrate(spec, strip(props));
+        if (heldByAnother(spec.kind, previous.serverUrl, id, previous[HOLDER])) {
+          // A replacement or a renamed resource adopted this very object: deleting it would take it from its holder.
+          notice(`${spec.kind} ${id} on ${String(previous.serverUrl)} is not deleted: another resource of the stack now holds it`);
+          return;
+        }
         const ctx = contextFor(spec, previous, previous.serverUrl as string | undefined);
         await spec.delete(ctx, id, previous as Outputs<object>);
       } catch (error) {

@@ -30,7 +30,7 @@ export interface EngineStack {
   workDir: string;
   backendDir: string;
   /** Run `up` with this program; returns the operation counts and the CLI output. */
-  up(program: Program): Promise<{ changes: Record<string, number>; stdout: string; outputs: automation.OutputMap }>;
+  up(program: Program, options?: { replace?: string[] }): Promise<{ changes: Record<string, number>; stdout: string; outputs: automation.OutputMap }>;
   /** `preview --expect-no-changes` must pass; returns the output. */
   previewNoChanges(program: Program): Promise<string>;
   preview(program: Program): Promise<{ changes: Record<string, number>; stdout: string }>;
@@ -89,8 +89,8 @@ export async function createEngineStack(options: {
     stack,
     workDir,
     backendDir,
-    async up(program) {
-      const result = await run(program, () => stack.up({ color: "never" }));
+    async up(program, options) {
+      const result = await run(program, () => stack.up({ color: "never", ...options }));
       return { changes: counts(result.summary.resourceChanges), stdout: result.stdout, outputs: result.outputs };
     },
     async previewNoChanges(program) {
