@@ -56,6 +56,14 @@ describe("a server's URL", () => {
     }
   });
 
+  it("given in a resource's connection, a new one is an update in place too", async () => {
+    const on = (url: string) => ({ ...olds("staff"), serverUrl: url, connection: { url, token: "t" } });
+    const news = { name: "staff", connection: { url: "https://search.example/", token: "t" } };
+    expect(await diff("id-staff", on("https://fess.example"), news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const { outs } = (await update("id-staff", on("https://fess.example"), news)) as { outs: Record<string, unknown> };
+    expect(outs).toMatchObject({ serverUrl: "https://search.example", connection: news.connection });
+  });
+
   it("an update that only moves the URL sends nothing and records the new one", async () => {
     // spec.update rejects if called: the update must not reach the server.
     const { outs } = (await update("id-staff", olds("staff"), at("https://Search.Example:443/"))) as { outs: Record<string, unknown> };

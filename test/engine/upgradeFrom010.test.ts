@@ -1,0 +1,80 @@
+/**
+ * A stack whose state version 0.1.0 wrote (test/fixtures/state-0.1.0, made
+ * by running its program with that version's runtime) keeps working on
+ * this version: preview shows no change and sends nothing, refresh finds
+ * every object as it was, and `up` changes nothing.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { SandboxAdmin } from "../../sandbox/core/admin";
+import { endpointOf, type Sandbox } from "../../sandbox/core/server";
+import { createDrofusSandbox } from "../../sandbox/drofus";
+import { createFessSandbox } from "../../sandbox/fess";
+import { createScenariSandbox } from "../../sandbox/scenari";
+import { createScodocSandbox } from "../../sandbox/scodoc";
+import { CREDENTIALS, PASSWORDS, program } from "../fixtures/state-0.1.0/program";
+import { createEngineStack, pkg, pulumi, type EngineStack } from "../support/engine";
+import { stackConfig } from "../support/stackConfig";
+
+const FIXTURE = join(__dirname, "..", "fixtures", "state-0.1.0");
+const RESOURCES = 11;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- four applications' states in one list
+let sandboxes: Sandbox<any>[] = [];
+let admins: SandboxAdmin[] = [];
+let s: EngineStack;
+const run = program(pkg, pulumi);
+
+/** The fixture's text with each `{{app}}` put back as that sandbox's URL. */
+function filled(file: string): string {
+  let text = readFileSync(join(FIXTURE, file), "utf8");
+  for (const sb of sandboxes) text = text.split(`{{${sb.app}}}`).join(sb.clientUrl);
+  return text;
+}
+
+async function requests(): Promise<number> {
+  return (await Promise.all(admins.map(async (a) => (await a.requests()).total))).reduce((x, y) => x + y, 0);
+}
+
+beforeAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- four applications' states in one list
+  const started: Sandbox<any>[] = await Promise.all([
+    createScodocSandbox({ credentials: CREDENTIALS.scodoc }).start(),
+    createFessSandbox({ credentials: CREDENTIALS.fess }).start(),
+    createDrofusSandbox({ credentials: CREDENTIALS.drofus }).start(),
+    createScenariSandbox({ credentials: CREDENTIALS.scenari }).start(),
+  ]);
+  sandboxes = started;
+  admins = started.map((sb) => new SandboxAdmin(sb.url));
+  const states = JSON.parse(filled("sandboxes.json")) as Record<string, unknown>;
+  await Promise.all(started.map((sb, i) => admins[i]?.setState(states[sb.app])));
+  s = await createEngineStack({
+    config: {
+      ...Object.assign({}, ...started.map((sb) => stackConfig(endpointOf(sb)))),
+      "access-engine-test:scodocPassword": { value: PASSWORDS.scodoc, secret: true },
+      "access-engine-test:fessPassword": { value: PASSWORDS.fess, secret: true },
+      "access-engine-test:scenariPassword": { value: PASSWORDS.scenari, secret: true },
+    },
+  });
+  await s.stack.importStack({ version: 3, deployment: JSON.parse(filled("deployment.json")) });
+});
+afterAll(async () => {
+  await s?.cleanup();
+  await Promise.all(sandboxes.map((sb) => sb.stop()));
+});
+
+it("previews no change and sends nothing", async () => {
+  expect((await s.resources()).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))).toHaveLength(RESOURCES);
+  await Promise.all(admins.map((a) => a.resetRequests()));
+  await s.previewNoChanges(run);
+  expect(await requests()).toBe(0);
+});
+
+it("refresh finds every object as it was, and up then changes nothing", async () => {
+  expect((await s.refresh()).changes).toEqual({ same: RESOURCES + 1 });
+  await Promise.all(admins.map((a) => a.resetRequests()));
+  expect((await s.up(run)).changes).toEqual({ same: RESOURCES + 1 });
+  expect(await requests()).toBe(0);
+  await s.previewNoChanges(run);
+});
