@@ -285,6 +285,14 @@ export class HttpClient {
         return { status, headers: response.headers, body: this.#parse(options, text, facts(status)) };
       }
 
+      if (status >= 300 && status < 400) {
+        // Never followed (undici follows none unless asked): the credentials stay with the origin they were configured for.
+        const where = redirectTarget(response.headers.location, url);
+        throw new AccessError(
+          facts(status, `the server redirects${where ? ` to ${where}` : ""}, which is not followed`, `set ${settings.app}:url (or connection.url) to the server's own address; credentials are never sent after a redirect`),
+        );
+      }
+
       const parsed = tryJson(text);
       const described = this.#describe(status, parsed, text);
       const ErrorClass = errorClassFor(status);
@@ -334,6 +342,18 @@ function encodeBody(options: RequestOptions<unknown>): { body?: string; contentT
   if (options.form) return { body: new URLSearchParams(options.form as Record<string, string>).toString(), contentType: "application/x-www-form-urlencoded" };
   if (options.body !== undefined) return { body: options.body, ...(options.contentType ? { contentType: options.contentType } : {}) };
   return {};
+}
+
+/** Where a redirect points, origin and path only (a query may carry a token), or undefined. */
+function redirectTarget(location: string | string[] | undefined, from: string): string | undefined {
+  const value = Array.isArray(location) ? location[0] : location;
+  if (!value) return undefined;
+  try {
+    const target = new URL(value, from);
+    return `${target.origin}${target.pathname}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function defaultDescriber(_status: number, body: unknown): { message?: string } {

@@ -11,10 +11,12 @@ import { z } from "zod";
 import { digestSecret, matchesDigest } from "./digest";
 import { AccessError, ConfigurationError, ConnectionFailed, Forbidden, InvalidInput, NotFound, RateLimited, ServerError, Unauthorized, type AppName } from "./errors";
 import {
+  connectionProblem,
   connectionSchema,
   effectiveUrl,
   normalizeUrl,
   resolveConnection,
+  stackUrlProblem,
   type ConnectionArgs,
   type ResolvedConnection,
 } from "./connection";
@@ -22,8 +24,9 @@ import { HOLDER, heldByAnother, hold, isHeld, moved, newHolder } from "./holding
 import { notice } from "./notice";
 import { registerSecret, scrub } from "./secrets";
 
-/** The value the engine puts where an input is not known yet during a preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { UNKNOWN } from "./unknown";
+
+export { UNKNOWN };
 const PROVIDER_KEY = "__provider";
 /** The output that records which server holds the object; compared canonically, never part of its identity. */
 const SERVER_URL = "serverUrl";
@@ -332,13 +335,17 @@ export function providerMethods(spec: AnySpec) {
       const conn = raw.connection as ConnectionArgs | undefined;
       registerSecret(conn?.password);
       registerSecret(conn?.token);
+      // Where the requests would go, and with whose credentials, is known before any is sent.
+      const serverFailures = [stackUrlProblem(spec.app), connectionProblem(spec.app, conn)]
+        .filter((reason): reason is string => reason !== undefined)
+        .map((reason) => ({ property: "connection", reason: scrub(reason) }));
       const result = fullSchema(spec).safeParse(raw);
-      if (result.success) return { inputs: plain(result.data as Record<string, unknown>), failures: [] };
+      if (result.success) return { inputs: serverFailures.length ? raw : plain(result.data as Record<string, unknown>), failures: serverFailures };
       const failures = result.error.issues
         .filter((issue) => !pathIsUnknown(raw, issue.path))
         .map((issue) => ({ property: propertyPath(issue.path) || spec.kind, reason: scrub(issue.message) }));
       // Failures that only concern unknown values are settled at `up`, when the values are known.
-      return { inputs: raw, failures };
+      return { inputs: raw, failures: [...failures, ...serverFailures] };
     },
 
     async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {

@@ -112,6 +112,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const generator = GENERATORS[parsed.app]!;
   try {
+    // Credentials go only to the URL configured beside them: on this command line, that is --url, unless the
+    // environment names a server of its own (then they stay with it, and --url gets none).
+    const envUrl = `${parsed.app.toUpperCase()}_URL`;
+    if (parsed.url && !process.env[envUrl]) process.env[envUrl] = parsed.url;
     const input: ConnectionArgs = { ...(parsed.url ? { url: parsed.url } : {}), ...(parsed.username ? { username: parsed.username } : {}) };
     const connection = resolveConnection(parsed.app as AppName, input);
     const stack = await generator.read(connection, {

@@ -20,6 +20,11 @@ export interface FaultRule {
   readonly after?: boolean;
   /** The `Retry-After` header to send with the status. */
   readonly retryAfterSeconds?: number;
+  /**
+   * Answer with a redirect (status default 307) to this origin, the request's
+   * path and query kept: a server that sends its clients elsewhere.
+   */
+  readonly redirectTo?: string;
   /** The answer's body. */
   readonly body?: unknown;
   /** How many matching requests fail; default 1. */
@@ -57,7 +62,15 @@ export interface FaultConfig {
 
 export type FaultDecision =
   | { readonly kind: "none" }
-  | { readonly kind: "status"; readonly status: number; readonly retryAfterSeconds?: number; readonly body?: unknown; readonly after: boolean; readonly label: string }
+  | {
+      readonly kind: "status";
+      readonly status: number;
+      readonly retryAfterSeconds?: number;
+      readonly redirectTo?: string;
+      readonly body?: unknown;
+      readonly after: boolean;
+      readonly label: string;
+    }
   | { readonly kind: "reset"; readonly after: boolean; readonly label: string };
 
 const NONE: FaultDecision = { kind: "none" };
@@ -95,13 +108,15 @@ export class Faults {
       const { rule } = entry;
       const after = rule.after ?? false;
       if (rule.reset) return { kind: "reset", after, label: `rule reset ${rule.path}` };
+      const status = rule.status ?? (rule.redirectTo ? 307 : 503);
       return {
         kind: "status",
-        status: rule.status ?? 503,
+        status,
         ...(rule.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: rule.retryAfterSeconds }),
+        ...(rule.redirectTo === undefined ? {} : { redirectTo: rule.redirectTo }),
         body: rule.body,
         after,
-        label: `rule ${rule.status ?? 503} ${rule.path}`,
+        label: `rule ${status} ${rule.path}`,
       };
     }
     const limited = this.#takeToken();

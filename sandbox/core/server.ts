@@ -149,6 +149,7 @@ export class Sandbox<S> {
     if (fault.kind !== "none" && !fault.after) {
       record(fault.kind === "reset" ? 0 : fault.status, fault.label);
       if (fault.kind === "reset") return void req.socket.destroy();
+      if (fault.redirectTo) return send(res, { status: fault.status, headers: { location: `${fault.redirectTo.replace(/\/+$/, "")}${url.pathname}${url.search}` } });
       return send(res, faultReply(fault.status, fault.retryAfterSeconds, fault.body));
     }
 

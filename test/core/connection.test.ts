@@ -6,11 +6,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  connectionProblem,
   effectiveUrl,
   normalizeUrl,
   requireCredential,
   resolveConnection,
   setStackConfig,
+  stackUrlProblem,
+  urlProblem,
 } from "../../providers/core/connection";
 import { BadRequest, ConfigurationError } from "../../providers/core/errors";
 
@@ -185,5 +188,67 @@ describe("secrets are registered as they are resolved", () => {
     resolveConnection("fess", { url: "https://fess.example", token: "input-token-Pm40" });
     const error = new BadRequest({ app: "fess", method: "GET", path: "/x", status: 400, serverMessage: "unknown token input-token-Pm40" });
     expect(error.message).not.toContain("input-token-Pm40");
+  });
+});
+
+describe("credentials stay with their server", () => {
+  it("the stack config's go only to the URL configured beside them, compared canonically", () => {
+    stack({ "scodoc:url": "https://scodoc.example", "scodoc:username": "admin", "scodoc:password": "stack-pw" });
+    expect(resolveConnection("scodoc", { url: "HTTPS://ScoDoc.Example:443/" }).password).toBe("stack-pw");
+    const elsewhere = resolveConnection("scodoc", { url: "https://collector.example" });
+    expect([elsewhere.username, elsewhere.password]).toEqual([undefined, undefined]);
+    const error = configurationError(() => requireCredential(elsewhere, "password"));
+    expect(error.message).toContain("belong to https://scodoc.example and are never sent to another server");
+    expect(error.message).not.toContain("stack-pw");
+    // A state that records another URL (the resource's server before a move) gets none either.
+    expect(resolveConnection("scodoc", undefined, "https://old.example").password).toBeUndefined();
+  });
+
+  it("the environment's go to the environment's URL, or the stack config's when it has none (CI: URLs committed, secrets in env)", () => {
+    stack({ "fess:url": "https://search.example" });
+    process.env.FESS_TOKEN = "env-token";
+    expect(resolveConnection("fess", undefined).token).toBe("env-token");
+    expect(resolveConnection("fess", { url: "https://other.example" }).token).toBeUndefined();
+    process.env.FESS_URL = "https://env-search.example";
+    // Bound to their own URL, not the stack config's that wins for the requests.
+    expect(resolveConnection("fess", undefined).token).toBeUndefined();
+    expect(resolveConnection("fess", { url: "https://env-search.example/" }).token).toBe("env-token");
+  });
+
+  it("a connection's own credentials go with it", () => {
+    stack({ "drofus:url": "https://adm.example", "drofus:username": "admin", "drofus:password": "stack-pw" });
+    const conn = resolveConnection("drofus", { url: "https://adm2.example", username: "other", password: "own-pw" });
+    expect([conn.username, conn.password]).toEqual(["other", "own-pw"]);
+  });
+
+  it("check refuses a connection to another server without credentials of its own, naming what to give", () => {
+    stack({ "scenari:url": "https://chain.example/scenarichain-server", "scenari:username": "admin", "scenari:password": "pw" });
+    expect(connectionProblem("scenari", { url: "https://chain.example/scenarichain-server/" })).toBeUndefined();
+    expect(connectionProblem("scenari", { url: "https://evil.example", username: "u", password: "p" })).toBeUndefined();
+    expect(connectionProblem("scenari", { url: "https://evil.example", username: "u" })).toBe(
+      "url https://evil.example is not the stack's scenari server (https://chain.example/scenarichain-server): " +
+        "give connection.password for it; the stack's credentials are only sent to the server configured beside them",
+    );
+    expect(connectionProblem("fess", { url: "https://search.example" })).toMatch(/no fess:url\): give connection.token for it/);
+    // Unknown at preview: settled at up.
+    expect(connectionProblem("scenari", { url: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" })).toBeUndefined();
+  });
+});
+
+describe("URLs that cannot work", () => {
+  it("are refused: not absolute, not http(s), or holding credentials", () => {
+    expect(urlProblem("https://scodoc.example")).toBeUndefined();
+    expect(urlProblem("http://127.0.0.1:8080/ScoDoc")).toBeUndefined();
+    expect(urlProblem("ftp://scodoc.example")).toBe("must be an http or https URL, got ftp://…");
+    expect(urlProblem("scodoc.example")).toBe('must be an absolute URL such as https://server.example, got "scodoc.example"');
+    expect(urlProblem("https://admin:pw@scodoc.example")).toMatch(/must not hold credentials/);
+  });
+
+  it("in the stack config or the environment, named where they come from; resolving one sends nothing and fails", () => {
+    process.env.DROFUS_URL = "ftp://adm.example";
+    expect(stackUrlProblem("drofus")).toBe("DROFUS_URL in the environment must be an http or https URL, got ftp://…");
+    stack({ "drofus:url": "adm.example" });
+    expect(stackUrlProblem("drofus")).toMatch(/^drofus:url in the stack config must be an absolute URL/);
+    expect(configurationError(() => resolveConnection("drofus", undefined)).message).toMatch(/server URL must be an absolute URL/);
   });
 });

@@ -288,7 +288,8 @@ describe("DrofusProject", () => {
 describe("a URL that is not a dRofus admin API", () => {
   it("fails delete and refresh with a configuration error instead of reporting the project gone, after one check", async () => {
     const { state } = await h.engine.up(KIND, fromTemplate("Url check", "url-check-db", { deletionPolicy: "delete" }));
-    const wrong = await h.withConfig({});
+    // The stack configured with that URL: its credentials go there, and only there.
+    const wrong = await h.withConfig({ "drofus:url": `${h.sandbox.url}/not-drofus` });
     try {
       const elsewhere = { ...state, outputs: { ...state.outputs, serverUrl: `${h.sandbox.url}/not-drofus` } };
       await h.admin.resetRequests();

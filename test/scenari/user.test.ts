@@ -148,8 +148,14 @@ describe("ScenariUser", () => {
 
   it("fails loudly when dropping against a URL that is not the chain portlet", async () => {
     const { state } = await h.engine.up(KIND, { account: "wrong-url" });
-    const error = await rejection(h.engine.destroy({ ...state, outputs: { ...state.outputs, serverUrl: h.sandbox.url } }));
-    expect(error.message).toMatch(/cdaction=DropUser.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/);
+    // The stack configured with the server's root: its credentials go there, and only there.
+    const wrong = await h.withConfig({ "scenari:url": h.sandbox.url });
+    try {
+      const error = await rejection(wrong.engine.destroy({ ...state, outputs: { ...state.outputs, serverUrl: h.sandbox.url } }));
+      expect(error.message).toMatch(/cdaction=DropUser.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/);
+    } finally {
+      await wrong.stop();
+    }
     expect(await stored("wrong-url")).toBeDefined();
   });
 

@@ -345,8 +345,14 @@ describe("ScenariWorkspace on a database backend", () => {
     it("fails loudly against a URL that is not the chain portlet, even on delete, rather than reading as already gone", async () => {
       const { state } = await h.engine.up(KIND, { alias: "wrong-url", title: "W", model: { key: "Dokiel", lang: "fr-FR" } });
       const elsewhere = { ...state, outputs: { ...state.outputs, serverUrl: h.sandbox.url } };
-      const error = await rejection(h.engine.destroy(elsewhere));
-      expect(error.message).toMatch(/^scenari: GET \/script\/u\/adminWsp\?cdaction=InfoWsp.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/);
+      // The stack configured with the server's root: its credentials go there, and only there.
+      const wrong = await h.withConfig({ "scenari:url": h.sandbox.url });
+      try {
+        const error = await rejection(wrong.engine.destroy(elsewhere));
+        expect(error.message).toMatch(/^scenari: GET \/script\/u\/adminWsp\?cdaction=InfoWsp.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/);
+      } finally {
+        await wrong.stop();
+      }
       expect((await infoWsp(h, "wrong-url")).srcFields).toEqual({ srcSt: 2 });
       // Against the right URL, a workspace already purged is simply gone: one read, no write.
       await h.admin.op("purgeWsp", { wsp: "wrong-url" });

@@ -143,7 +143,8 @@ describe("ScodocDepartement", () => {
 describe("a URL that is not a ScoDoc API", () => {
   it("fails delete and refresh with a configuration error instead of reporting the object gone", async () => {
     const { state } = await h.engine.up(KIND, { acronym: "URLCHK" });
-    const wrong = await h.withConfig({});
+    // The stack configured with that URL: its credentials go there, and only there.
+    const wrong = await h.withConfig({ "scodoc:url": `${h.sandbox.url}/not-scodoc` });
     try {
       const elsewhere = { ...state, outputs: { ...state.outputs, serverUrl: `${h.sandbox.url}/not-scodoc` } };
       const error = await rejection(wrong.engine.destroy(elsewhere));
