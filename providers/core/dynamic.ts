@@ -67,6 +67,8 @@ export abstract class AccessResource extends pulumi.dynamic.Resource {
     for (const key of ["schemaVersion", "serverUrl", ...options.outputs]) {
       if (!(key in wrapped)) wrapped[key] = undefined;
     }
+    // The provider never sees the resource's URN: its name lets a refused create name both resources that claim one object.
+    wrapped.__resourceName = name;
     const secretOutputs = ["connection", ...(options.secretInputs ?? []).map((k) => `${k}Digest`)];
     super(providerFor(kind), name, wrapped, mergeSecretOutputs(opts, secretOutputs), module, type);
   }

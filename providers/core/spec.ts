@@ -8,6 +8,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
+import { createOnce, released } from "./creates";
 import { digestSecret, matchesDigest } from "./digest";
 import { AccessError, ConfigurationError, ConnectionFailed, Forbidden, InvalidInput, NotFound, RateLimited, ServerError, Unauthorized, type AppName } from "./errors";
 import {
@@ -28,6 +29,7 @@ import { UNKNOWN } from "./unknown";
 
 export { UNKNOWN };
 const PROVIDER_KEY = "__provider";
+const NAME_KEY = "__resourceName";
 /** The output that records which server holds the object; compared canonically, never part of its identity. */
 const SERVER_URL = "serverUrl";
 
@@ -140,8 +142,14 @@ function wrap(spec: AnySpec, error: unknown): Error {
 }
 
 function strip(props: Record<string, unknown> | undefined): Record<string, unknown> {
-  const { [PROVIDER_KEY]: _provider, ...rest } = props ?? {};
+  const { [PROVIDER_KEY]: _provider, [NAME_KEY]: _name, ...rest } = props ?? {};
   return rest;
+}
+
+/** The resource's Pulumi name, which the resource class passes beside its inputs (0.1.0's states have none). */
+function nameOf(props: Record<string, unknown> | undefined): string | undefined {
+  const name = props?.[NAME_KEY];
+  return typeof name === "string" ? name : undefined;
 }
 
 function containsUnknown(value: unknown): boolean {
@@ -340,7 +348,11 @@ export function providerMethods(spec: AnySpec) {
         .filter((reason): reason is string => reason !== undefined)
         .map((reason) => ({ property: "connection", reason: scrub(reason) }));
       const result = fullSchema(spec).safeParse(raw);
-      if (result.success) return { inputs: serverFailures.length ? raw : plain(result.data as Record<string, unknown>), failures: serverFailures };
+      const name = nameOf(news);
+      if (result.success) {
+        const inputs = plain({ ...(result.data as Record<string, unknown>), ...(name === undefined ? {} : { [NAME_KEY]: name }) });
+        return { inputs: serverFailures.length ? raw : inputs, failures: serverFailures };
+      }
       const failures = result.error.issues
         .filter((issue) => !pathIsUnknown(raw, issue.path))
         .map((issue) => ({ property: propertyPath(issue.path) || spec.kind, reason: scrub(issue.message) }));
@@ -374,7 +386,20 @@ export function providerMethods(spec: AnySpec) {
       try {
         const base = contextFor(spec, input);
         const ctx: CreateContext<unknown> = { ...base, created: (id, state) => (recorded = { id, state }) };
-        const made = await createOrAdopt(spec, ctx, input);
+        let madeId: string | undefined;
+        const claim = {
+          app: spec.app,
+          kind: spec.kind,
+          serverUrl: base.connection.http.baseUrl,
+          object: spec.describe(input),
+          name: nameOf(inputs),
+          made: () => madeId ?? recorded?.id,
+        };
+        const made = await createOnce(claim, async () => {
+          const result = await createOrAdopt(spec, ctx, input);
+          madeId = result.id;
+          return result;
+        });
         const holder = newHolder();
         const outs = { ...(await outputsOf(spec, made.state, input, undefined, base.connection)), [HOLDER]: holder };
         hold(spec.kind, base.connection.http.baseUrl, made.id, holder);
@@ -400,7 +425,10 @@ export function providerMethods(spec: AnySpec) {
         const previous = migrate(spec, strip(props));
         const ctx = contextFor(spec, previous, previous.serverUrl as string | undefined);
         const state = await spec.read(ctx, id, previous as Outputs<object>);
-        if (!state) return { id: "", props: {} };
+        if (!state) {
+          released(spec.kind, ctx.connection.http.baseUrl, id);
+          return { id: "", props: {} };
+        }
         const outs = await outputsOf(spec, state, previous, previous, ctx.connection);
         const inputs: Record<string, unknown> = {};
         for (const field of [...inputFields(spec), ...(spec.behaviour ?? [])]) {
@@ -437,6 +465,7 @@ export function providerMethods(spec: AnySpec) {
         }
         const ctx = contextFor(spec, previous, previous.serverUrl as string | undefined);
         await spec.delete(ctx, id, previous as Outputs<object>);
+        released(spec.kind, ctx.connection.http.baseUrl, id);
       } catch (error) {
         if (error instanceof NotFound) return;
         throw wrap(spec, error);

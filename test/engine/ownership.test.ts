@@ -251,3 +251,68 @@ describe.each(cases)("$app: what an object is and who holds it", (c) => {
     expect(await c.holds(admin)).not.toEqual(held);
   });
 });
+
+/**
+ * Fess's create is an upsert: two resources declaring one user (or role)
+ * both reported "created", the server kept one object with the last
+ * password, and removing either later deleted what the other declared.
+ */
+describe("Fess twins: two resources of one object in one program", () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let sandbox: Awaited<ReturnType<Sandbox<any>["start"]>>;
+  let admin: SandboxAdmin;
+  let s: EngineStack;
+  const PASSWORDS: Record<string, string> = { alice: "Quokka-Meadow-8841", "alice-again": "Heron-Glacier-5127" };
+  /** The resources each object is declared by: the role staff, then the user alice. */
+  const twins = (roles: string[], users: string[]) => async () => {
+    for (const r of roles) new pkg.FessRole(r, { name: "staff" });
+    for (const u of users) new pkg.FessUser(u, { name: "alice", password: PASSWORDS[u] as string });
+  };
+  /** Which resource made each object. */
+  const makers: Record<string, string> = {};
+
+  beforeAll(async () => {
+    sandbox = await createFessSandbox().start();
+    admin = new SandboxAdmin(sandbox.url);
+    s = await createEngineStack({ config: stackConfig(endpointOf(sandbox)) });
+  });
+  afterAll(async () => {
+    await s?.cleanup();
+    await sandbox?.stop();
+  });
+
+  it("the second create of each object fails naming both resources, and the server holds the first's", async () => {
+    let output = "";
+    try {
+      await s.up(twins(["staff", "staff-again"], ["alice", "alice-again"]));
+      throw new Error("up succeeded");
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? "") + String((error as Error).message);
+    }
+    // Which twin's create ran first is the engine's choice: each object was made by one and refused to the other.
+    const refused = new Map<string, [string, string]>();
+    for (const m of output.matchAll(/resource "([\w-]+)" cannot create (role staff|user alice): resource "([\w-]+)" of this stack made or adopted it/g)) {
+      refused.set(m[2] as string, [m[1] as string, m[3] as string]);
+    }
+    expect([...refused.keys()].sort()).toEqual(["role staff", "user alice"]);
+    expect([...(refused.get("role staff") ?? [])].sort()).toEqual(["staff", "staff-again"]);
+    expect([...(refused.get("user alice") ?? [])].sort()).toEqual(["alice", "alice-again"]);
+    makers.role = refused.get("role staff")?.[1] as string;
+    makers.user = refused.get("user alice")?.[1] as string;
+
+    const st = await admin.state<FessState>();
+    expect(Object.values(st.roles).filter((r) => r.name === "staff")).toHaveLength(1);
+    expect((await admin.op<{ ok: boolean }>("verifyPassword", { name: "alice", password: PASSWORDS[makers.user] })).ok).toBe(true);
+    const held = (await s.resources()).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.urn.split("::").pop());
+    expect(held.sort()).toEqual([makers.role, makers.user].sort());
+  });
+
+  it("declared once, the program converges and the objects stay", async () => {
+    const once = twins([makers.role as string], [makers.user as string]);
+    expect((await s.up(once)).changes).toEqual({ same: 3 });
+    await s.previewNoChanges(once);
+    const st = await admin.state<FessState>();
+    expect(Object.values(st.roles).filter((r) => r.name === "staff")).toHaveLength(1);
+    expect(Object.values(st.users).filter((u) => u.name === "alice")).toHaveLength(1);
+  });
+});
