@@ -35,7 +35,7 @@ if (config.getBoolean("drofus")) {
       new pkg.DrofusProject(`project${i}`, {
         name: p.name,
         description: DROFUS_PROJECT.description,
-        constructor: DROFUS_PROJECT.constructor,
+        builder: DROFUS_PROJECT.constructor,
         ownerId: DROFUS_PROJECT.ownerId,
         projectTypeId: DROFUS_PROJECT.projectTypeId,
         database: { newFromTemplate: DROFUS_PROJECT.template, name: p.database },

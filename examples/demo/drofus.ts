@@ -9,7 +9,7 @@ export function drofus() {
     name: "IUT building B, extension",
     number: "2027-03",
     description: "Teaching labs and offices",
-    constructor: "Bâtiments Publics SA",
+    builder: "Bâtiments Publics SA",
     ownerId: 5,
     projectTypeId: 1,
     database: { newFromTemplate: "dev-template", name: "iut-building-b" },

@@ -18,7 +18,7 @@ const hospital = new DrofusProject("hospital", {
   name: "St. Olav Hospital, phase 2",
   number: "2024-07",
   description: "New psychiatry wing",
-  constructor: "Byggmester AS",
+  builder: "Byggmester AS",
   ownerId: config.requireNumber("ownerId"),
   projectTypeId: 1,
   // Read at creation only: the database users type in the client's "Database" login field.

@@ -12,7 +12,6 @@ import {
   type DrofusProjectFields,
   type DrofusProjectRecord,
 } from "./client";
-import { notInherited, ownValue } from "./ownKeys";
 
 /**
  * The database a project is created in. Only creation reads it, and one
@@ -45,10 +44,10 @@ const inputs = z
   .object({
     name: z.string().min(1, "must not be empty"),
     number: z.string().nullable().optional(),
-    // dRofus refuses to create a project without a description, a constructor, an owner and a type.
+    // dRofus refuses to create a project without a description, a builder, an owner and a type.
     // The two write-only ones may be left out to adopt a project as it is (checked in create).
     description: z.string().min(1, "must not be empty: dRofus requires a description"),
-    constructor: notInherited(z.string().min(1, "must not be empty: dRofus requires the builder or company").optional()),
+    builder: z.string().min(1, "must not be empty: dRofus requires the builder or company").optional(),
     ownerId: z.number().int().positive(),
     projectTypeId: z.number().int().positive().optional(),
     database,
@@ -63,10 +62,10 @@ interface State {
   name: string;
   number: string | null;
   description: string | null;
-  /** Write-only: the API never returns it, so this is what was last applied. */
-  constructor: string | null;
+  /** Write-only: the API never returns it, so this is what was last applied. dRofus calls it `constructor`. */
+  builder: string | null;
   ownerId: number | null;
-  /** Write-only, like `constructor`. */
+  /** Write-only, like `builder`. */
   projectTypeId: number | null;
   /** As last applied; only its name can be read back (`databaseName`). */
   database: DatabaseInput | null;
@@ -76,7 +75,7 @@ interface State {
 }
 
 /** What the server cannot tell us: kept from the program, or from the previous outputs. */
-type Unreadable = Pick<State, "constructor" | "projectTypeId" | "database">;
+type Unreadable = Pick<State, "builder" | "projectTypeId" | "database">;
 
 function databaseName(d: DatabaseInput | null | undefined): string | undefined {
   return d?.existing ?? d?.name;
@@ -110,7 +109,7 @@ const FIELDS = {
   name: "name",
   number: "no",
   description: "description",
-  constructor: "builder",
+  builder: "builder",
   ownerId: "owner_id",
   projectTypeId: "project_type_id",
   active: "active",
@@ -133,7 +132,7 @@ function notKept(state: State, input: Input): Set<Field> {
 function fieldsOf(input: Input, only?: ReadonlySet<string>): DrofusProjectFields {
   const fields: Record<string, unknown> = {};
   for (const field of FIELD_NAMES) {
-    const value = ownValue(input, field);
+    const value = input[field];
     if (value === undefined || (only && !only.has(field))) continue;
     fields[FIELDS[field]] = value;
   }
@@ -181,7 +180,8 @@ async function findProject(client: DrofusClient, input: Input): Promise<DrofusPr
 export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
   app: "drofus",
   kind: "drofus:Project",
-  schemaVersion: 1,
+  // 2: the builder is `builder`, no longer `constructor` (which every JavaScript object has).
+  schemaVersion: 2,
   inputs,
   replaceOn: ["database"],
   behaviour: ["deletionPolicy"],
@@ -191,6 +191,12 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     return value;
   },
   describe: (input) => `project "${input.name}" in database ${databaseName(input.database) ?? "?"}`,
+  migrate(outputs, fromVersion) {
+    if (fromVersion >= 2) return outputs;
+    // Own key only: every object inherits a `constructor`, which is not a builder.
+    const { constructor: builder, ...rest } = Object.hasOwn(outputs, "constructor") ? outputs : { ...outputs, constructor: undefined };
+    return { ...rest, builder: typeof builder === "string" ? builder : null };
+  },
   client: drofusClient,
 
   async create(ctx, input) {
@@ -199,12 +205,12 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     if (await findProject(client, input)) {
       throw new InvalidInput("drofus", `${projectSpec.describe(input)} already exists`, "set adopt: true on the resource to take the existing project over");
     }
-    for (const field of ["constructor", "projectTypeId"] as const) {
-      if (ownValue(input, field) === undefined) {
+    for (const field of ["builder", "projectTypeId"] as const) {
+      if (input[field] === undefined) {
         throw new InvalidInput("drofus", `${field}: dRofus requires it to create ${projectSpec.describe(input)}`, "it may only be left out to adopt an existing project (adopt: true)");
       }
     }
-    const unreadable: Unreadable = { constructor: ownValue(input, "constructor") as string, projectTypeId: input.projectTypeId as number, database: input.database };
+    const unreadable: Unreadable = { builder: input.builder as string, projectTypeId: input.projectTypeId as number, database: input.database };
     let made: DrofusProjectRecord;
     try {
       made = await client.createProject(choiceOf(input.database), fieldsOf(input));
@@ -224,7 +230,7 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     const p = await client.projectForRefresh(Number(id));
     if (!p) return undefined;
     const seen = toState(p, {
-      constructor: (ownValue(previous, "constructor") as string | null | undefined) ?? null,
+      builder: previous.builder ?? null,
       projectTypeId: previous.projectTypeId ?? null,
       database: null,
     });
@@ -243,7 +249,7 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     if (!p) throw new InvalidInput("drofus", `project ${id} no longer exists`, "run `pulumi refresh` so the next `up` recreates it");
     // Left out, the write-only fields are not managed: keep what was last applied.
     return toState(p, {
-      constructor: (ownValue(input, "constructor") as string | undefined) ?? (ownValue(previous, "constructor") as string | null | undefined) ?? null,
+      builder: input.builder ?? previous.builder ?? null,
       projectTypeId: input.projectTypeId ?? previous.projectTypeId ?? null,
       database: previous.database ?? input.database,
     });
@@ -257,7 +263,7 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
   async find({ client }, input) {
     const p = await findProject(client, input);
     // Adopted: what the server holds of the write-only fields is unknown, so the program's values are sent.
-    return p && { id: String(p.id), state: toState(p, { constructor: null, projectTypeId: null, database: input.database }) };
+    return p && { id: String(p.id), state: toState(p, { builder: null, projectTypeId: null, database: input.database }) };
   },
 };
 
@@ -289,15 +295,16 @@ export interface DrofusProjectArgs {
   /** The project's description; dRofus refuses to create a project without one. */
   description: pulumi.Input<string>;
   /**
-   * The builder or company. Write-only: the API never returns it, so it is
-   * compared with what was last applied and a change made elsewhere is not seen.
-   * Required to create a project; left out, it is not managed (to adopt a
-   * project as it is).
+   * The builder or company (dRofus's `constructor`). Write-only: the API never
+   * returns it, so it is compared with what was last applied and a change made
+   * elsewhere is not seen. Required to create a project; left out, it is not
+   * managed (to adopt a project as it is). Named `constructor` up to 0.1.0,
+   * which a JavaScript program may still pass.
    */
-  constructor?: pulumi.Input<string>;
+  builder?: pulumi.Input<string>;
   /** The owner (customer) the project belongs to; see `GET /owners`. */
   ownerId: pulumi.Input<number>;
-  /** The project type's id. Write-only, and optional, like `constructor`. */
+  /** The project type's id. Write-only, and optional, like `builder`. */
   projectTypeId?: pulumi.Input<number>;
   /**
    * Where the project is created, read at creation only. A different database
@@ -319,12 +326,7 @@ export interface DrofusProjectArgs {
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
-/**
- * A dRofus project. Id: dRofus's numeric project id.
- *
- * The `constructor` input is kept in the state under its own name, but the
- * class cannot declare an output property of that name (TypeScript reserves it).
- */
+/** A dRofus project. Id: dRofus's numeric project id. */
 export class DrofusProject extends AccessResource {
   /** The project's name. */
   declare public readonly name: pulumi.Output<string>;
@@ -345,9 +347,19 @@ export class DrofusProject extends AccessResource {
   /** The name of the database holding the project, as the server reports it. */
   declare public readonly databaseName: pulumi.Output<string>;
 
+  /** The builder or company, as last applied (write-only on the server). */
+  declare public readonly builder: pulumi.Output<string>;
+
   constructor(name: string, args: DrofusProjectArgs, opts?: pulumi.CustomResourceOptions) {
-    super("drofus:Project", name, { ...args }, opts, {
+    super("drofus:Project", name, withBuilder(args), opts, {
       outputs: ["projectId", "databaseName", "active", "number", "deletionPolicy"],
     });
   }
+}
+
+/** The inputs, with a 0.1.0 program's `constructor` (its own key, not Object's) passed as `builder`. */
+function withBuilder(args: DrofusProjectArgs): Record<string, unknown> {
+  if (!Object.hasOwn(args, "constructor")) return { ...args };
+  const { constructor: legacy, ...rest } = args as DrofusProjectArgs & { constructor?: pulumi.Input<string> };
+  return rest.builder === undefined ? { ...rest, builder: legacy } : rest;
 }

@@ -2,7 +2,7 @@
  * dRofus's reader: projects and their members, through the package's client.
  *
  * What dRofus's API cannot tell shapes the program:
- * - a project's builder (`constructor`) and type are write-only: they are
+ * - a project's builder and type are write-only: they are
  *   left out (not managed), so adopting a project writes nothing;
  * - a member's rights and add-on flags are write-only: they are not declared
  *   (not managed), so adopting a member writes nothing;
@@ -109,7 +109,7 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
     leftOut,
     counts: { projects: projectDecls.length, members: memberDecls.length },
     notes: [
-      "Projects' builder (`constructor`) and type (`projectTypeId`) are write-only in dRofus: they are not declared, hence not managed, and adoption writes nothing. Declare them to manage them; the next `pulumi up` sends them.",
+      "Projects' builder and type (`projectTypeId`) are write-only in dRofus: they are not declared, hence not managed, and adoption writes nothing. Declare them to manage them; the next `pulumi up` sends them.",
       "Members' rights (room, equipment, ...) and add-on flags are write-only in dRofus: they are not declared, hence not managed. Declare `rights` on a member to manage them; the next `pulumi up` sends them.",
       "Users' names and email addresses belong to the user, shared by all projects: they are not declared on memberships.",
     ],

@@ -20,7 +20,7 @@ function fromTemplate(name: string, db: string, extra: Record<string, unknown> =
   return {
     name,
     description: `${name} project`,
-    constructor: "Byggmester AS",
+    builder: "Byggmester AS",
     ownerId: 5,
     projectTypeId: 1,
     database: { newFromTemplate: "dev-template", name: db },
@@ -61,7 +61,7 @@ describe("DrofusProject", () => {
 
   it("updates a rename and the write-only constructor and project type in place, with one PATCH", async () => {
     await h.admin.op("addProjectType", { id: 2, name: "Hospital" });
-    const next = await h.engine.up(KIND, fromTemplate("St. Olav University Hospital", "st-olav", { number: "2024-07", constructor: "Veidekke ASA", projectTypeId: 2 }), hospital);
+    const next = await h.engine.up(KIND, fromTemplate("St. Olav University Hospital", "st-olav", { number: "2024-07", builder: "Veidekke ASA", projectTypeId: 2 }), hospital);
     expect(next.op).toBe("update");
     expect(next.state.id).toBe(hospital.id);
     expect(await project(hospital.id)).toMatchObject({ name: "St. Olav University Hospital", constructor: "Veidekke ASA", project_type_id: 2 });
@@ -87,7 +87,7 @@ describe("DrofusProject", () => {
     await h.admin.op("patchProject", { id: Number(hospital.id), constructor: "Someone Else", project_type_id: 1 });
     const refreshed = await h.engine.refresh(hospital);
     // The API never returns them: the state keeps what was last applied.
-    expect(refreshed?.outputs).toMatchObject({ constructor: "Veidekke ASA", projectTypeId: 2 });
+    expect(refreshed?.outputs).toMatchObject({ builder: "Veidekke ASA", projectTypeId: 2 });
     expect(await h.engine.preview(KIND, hospital.inputs, refreshed)).toBe("same");
   });
 
@@ -249,7 +249,7 @@ describe("DrofusProject", () => {
     expect((await h.admin.requests()).total).toBe(0);
   });
 
-  it.each(["constructor", "projectTypeId"])("refuses to create a project without %s, before sending anything", async (field) => {
+  it.each(["builder", "projectTypeId"])("refuses to create a project without %s, before sending anything", async (field) => {
     const inputs: Record<string, unknown> = { ...fromTemplate("NoBuilder", "no-builder") };
     delete inputs[field];
     const failure = await rejection(h.engine.up(KIND, inputs));

@@ -11,7 +11,7 @@ beforeAll(async () => {
   const { state } = await h.engine.up("drofus:Project", {
     name: "Team project",
     description: "Where the team works",
-    constructor: "Byggmester AS",
+    builder: "Byggmester AS",
     ownerId: 5,
     projectTypeId: 1,
     database: { newFromTemplate: "dev-template", name: "team" },

@@ -19,7 +19,7 @@ const MEMBERS = 12;
 const projectInputs = (i: number) => ({
   name: `Batch ${i}`,
   description: "refresh",
-  constructor: "Byggmester AS",
+  builder: "Byggmester AS",
   ownerId: 5,
   projectTypeId: 1,
   database: { newFromTemplate: "dev-template", name: `batch${i}` },

@@ -33,7 +33,7 @@ const program = async () => {
   const project = new pkg.DrofusProject("wing", {
     name: "Hospital wing",
     description: d.description,
-    constructor: "Builders Ltd",
+    builder: "Builders Ltd",
     ownerId: 5,
     projectTypeId: 1,
     database: { newFromTemplate: "dev-template", name: "wing-db" },

@@ -291,7 +291,7 @@ function drofusProgram(decl: DrofusDeclaration) {
     const projects = new Map(
       decl.projects.map((name, i) => [
         name,
-        new pkg.DrofusProject(`p${i}`, { name, description: "faults", constructor: "Builders Ltd", ownerId: 5, projectTypeId: 1, database: { newFromTemplate: "dev-template", name: `${name.replace(/\W+/g, "-").toLowerCase()}-db` } }),
+        new pkg.DrofusProject(`p${i}`, { name, description: "faults", builder: "Builders Ltd", ownerId: 5, projectTypeId: 1, database: { newFromTemplate: "dev-template", name: `${name.replace(/\W+/g, "-").toLowerCase()}-db` } }),
       ]),
     );
     for (const m of decl.members) {

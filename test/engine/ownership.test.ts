@@ -99,7 +99,7 @@ const cases: Case[] = [
         const project = new pkg.DrofusProject(`${p}wing`, {
           name: "Hospital wing",
           description: "New wing",
-          constructor: "Builders Ltd",
+          builder: "Builders Ltd",
           ownerId: 5,
           projectTypeId: 1,
           database: { newFromTemplate: "dev-template", name: "wing-db" },

@@ -24,7 +24,9 @@ const RESOURCES = 11;
 let sandboxes: Sandbox<any>[] = [];
 let admins: SandboxAdmin[] = [];
 let s: EngineStack;
-const run = program(pkg, pulumi);
+/** The program as written for 0.1.0 (its dRofus builder named `constructor`), and as written for this version. */
+const legacy = program(pkg, pulumi, { legacy: true });
+const run = program(pkg, pulumi, { legacy: false });
 
 /** The fixture's text with each `{{app}}` put back as that sandbox's URL. */
 function filled(file: string): string {
@@ -64,9 +66,10 @@ afterAll(async () => {
   await Promise.all(sandboxes.map((sb) => sb.stop()));
 });
 
-it("previews no change and sends nothing", async () => {
+it("previews no change and sends nothing, with the program as written for 0.1.0 or for this version", async () => {
   expect((await s.resources()).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))).toHaveLength(RESOURCES);
   await Promise.all(admins.map((a) => a.resetRequests()));
+  await s.previewNoChanges(legacy);
   await s.previewNoChanges(run);
   expect(await requests()).toBe(0);
 });
@@ -74,6 +77,11 @@ it("previews no change and sends nothing", async () => {
 it("refresh finds every object as it was, and up then changes nothing", async () => {
   expect((await s.refresh()).changes).toEqual({ same: RESOURCES + 1 });
   await Promise.all(admins.map((a) => a.resetRequests()));
+  expect((await s.up(legacy)).changes).toEqual({ same: RESOURCES + 1 });
+  // The old name reaches the provider as the new one: the builder stays managed.
+  const wing = (await s.resources()).find((r) => r.urn.endsWith("::wing"));
+  expect(wing?.inputs).toMatchObject({ builder: "Builders Ltd" });
+  expect(wing?.inputs).not.toHaveProperty("constructor");
   expect((await s.up(run)).changes).toEqual({ same: RESOURCES + 1 });
   expect(await requests()).toBe(0);
   await s.previewNoChanges(run);

@@ -186,7 +186,7 @@ ${variant.geii ? `new ScodocDepartement("geii", { acronym: "GEII" });\n` : ""}
 const hospital = new DrofusProject("hospital", {
   name: "St. Olav Hospital",
   description: "New psychiatry wing",
-  constructor: "Byggmester AS",
+  builder: "Byggmester AS",
   ownerId: 5,
   projectTypeId: 1,
   database: { newFromTemplate: "dev-template", name: "st-olav" },
