@@ -127,8 +127,8 @@ export function renderProject(stack: GeneratedStack, options: { command: string;
     "tsconfig.json",
     `${JSON.stringify(
       {
-        "//": "Pulumi transpiles only (noCheck: a large program starts fast); `npm run typecheck` checks the types.",
-        compilerOptions: { target: "ES2022", module: "commonjs", moduleResolution: "node10", strict: true, esModuleInterop: true, skipLibCheck: true, noCheck: true },
+        "//": "Pulumi type-checks the program on each run, as `npm run typecheck` does; node16 resolution works with TypeScript 5 and 6.",
+        compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, esModuleInterop: true, skipLibCheck: true },
         files: ["index.ts"],
       },
       null,

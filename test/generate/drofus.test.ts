@@ -4,14 +4,14 @@
  * a member's rights: they are not declared (not managed), so everything is
  * adopted with no write.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { RIGHTS_FIELDS, type DrofusState, type ProjectUserRecord, type RightsLevel } from "../../sandbox/drofus/state";
 import { indexListingMembers } from "../support/drofusIndex";
 import { stackConfig } from "../support/stackConfig";
-import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, typeCheck, workDir, type CliProject } from "./support";
 
 const PROJECTS = [
   { id: 501, name: "Hôpital Nord", no: "H-01", db: "hopital", builder: "Bygg AS", type: 1 },
@@ -101,6 +101,16 @@ describe("generate drofus", () => {
     // Write-only fields are not declared: nothing to read from config, nothing sent on adoption.
     expect(index).not.toMatch(/rights|room:|constructor|projectTypeId|config\./);
     for (const text of readFiles(program).values()) expect(text).not.toContain(env.DROFUS_PASSWORD);
+  });
+
+  it("type-checks for real: a wrong type in the program fails its typecheck", async () => {
+    // generateFrom already type-checked the program as written; here the same project with one edit.
+    const edited = workDir("drofus-typecheck");
+    for (const [name, text] of readFiles(program)) writeFileSync(join(edited, name), text);
+    editProgram(edited, "  adopt: true,", '  adopt: "yes",');
+    const result = await typeCheck(edited);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/index\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'Input<boolean> \| undefined'/);
   });
 
   it("writes the same files, byte for byte, on a second run", async () => {

@@ -89,7 +89,22 @@ export async function generateFrom<S>(app: AppName, populate: (state: S) => void
   const result = await runGenerate(["generate", app, "--out", program], env);
   expect(result.stderr).not.toContain("generate:");
   expect(result.code).toBe(0);
+  const typecheck = await typeCheck(program);
+  expect(typecheck.stdout + typecheck.stderr).toBe("");
+  expect(typecheck.code).toBe(0);
   return { sandboxes, sandbox, env, program, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `tsc --noEmit` on a generated project, under its own tsconfig.json: what its `npm run typecheck` does. */
+export async function typeCheck(program: string): Promise<CliResult> {
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [tsc, "--noEmit", "-p", join(program, "tsconfig.json")], { cwd: program });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
 }
 
 /** Replace `from` with `to` in the generated index.ts, as a user editing the program would. */
