@@ -17,7 +17,7 @@ const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
  * day one, one shared closure over the kind, and methods named by their index
  * in the runtime's append-only METHODS list.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
+// biome-ignore format: Pulumi serializes this function's text into every resource's state, byte for byte.
 function shim(kind: string): pulumi.dynamic.ResourceProvider {
   // One-letter names: each byte here is stored in every resource's state.
   const r = (m: number, a: unknown[]) => require("pulumi-access-as-code/runtime").dispatch(kind, m, a);
@@ -31,7 +31,6 @@ function shim(kind: string): pulumi.dynamic.ResourceProvider {
     delete: (...a) => r(6, a),
   };
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One provider object per kind, so Pulumi serializes each kind once per program (#6704). */
 export function providerFor(kind: string): pulumi.dynamic.ResourceProvider {
