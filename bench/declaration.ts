@@ -23,7 +23,10 @@ export interface DrofusDeclaration {
 }
 
 export function drofusDeclaration(n: number): DrofusDeclaration {
-  const projects = Array.from({ length: Math.max(1, Math.ceil(n / 100)) }, (_, i) => ({ name: `Bench project ${i}`, database: `bench-db-${i}` }));
+  const projects = Array.from({ length: Math.max(1, Math.ceil(n / 100)) }, (_, i) => ({
+    name: `Bench project ${i}`,
+    database: `bench-db-${i}`,
+  }));
   const members = Array.from({ length: Math.max(2, Math.ceil(n / 5)) }, (_, i) => ({
     username: `bench.member${i}`,
     project: (projects[i % projects.length] as { name: string }).name,
@@ -35,7 +38,13 @@ export function drofusDeclaration(n: number): DrofusDeclaration {
 }
 
 /** What every dRofus bench project and membership declares besides its names. */
-export const DROFUS_PROJECT = { description: "bench", constructor: "Builders Ltd", ownerId: 5, projectTypeId: 1, template: "dev-template" } as const;
+export const DROFUS_PROJECT = {
+  description: "bench",
+  constructor: "Builders Ltd",
+  ownerId: 5,
+  projectTypeId: 1,
+  template: "dev-template",
+} as const;
 export const DROFUS_RIGHTS = { room: 1, equipment: 3 } as const;
 
 export function scodocDeclaration(n: number): Declaration {
@@ -68,7 +77,10 @@ export interface FessDeclaration {
 
 export function fessDeclaration(n: number): FessDeclaration {
   const roles = Array.from({ length: Math.max(2, Math.ceil(n / 100)) }, (_, i) => `bench-role-${i}`);
-  const groups = Array.from({ length: Math.max(2, Math.ceil(n / 50)) }, (_, i) => ({ name: `bench-group-${i}`, gidNumber: String(6000 + i) }));
+  const groups = Array.from({ length: Math.max(2, Math.ceil(n / 50)) }, (_, i) => ({
+    name: `bench-group-${i}`,
+    gidNumber: String(6000 + i),
+  }));
   const users = Array.from({ length: Math.max(2, Math.ceil(n / 5)) }, (_, i) => ({
     name: `bench.searcher${i}`,
     password: `Fess-${i}-Cedar-Orbit!`,

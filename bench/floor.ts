@@ -42,7 +42,12 @@ class FloorClient {
 
   async send(url: string, { method, headers = {}, body }: Send): Promise<string> {
     this.requests++;
-    const res = await request(url, { method, dispatcher: this.#agent, headers: { accept: "application/json", ...headers }, ...(body === undefined ? {} : { body }) });
+    const res = await request(url, {
+      method,
+      dispatcher: this.#agent,
+      headers: { accept: "application/json", ...headers },
+      ...(body === undefined ? {} : { body }),
+    });
     const text = await res.body.text();
     if (res.statusCode >= 300) throw new Error(`floor: ${method} ${url} → ${res.statusCode} ${text}`);
     return text;
@@ -76,7 +81,13 @@ const json = (auth: string, body: unknown): Send => ({
  * create, a password and one call per grant (create does not take a
  * password, and grants are one call each).
  */
-export async function scodocFloor(url: string, username: string, password: string, decl: Declaration, concurrency: number): Promise<FloorResult> {
+export async function scodocFloor(
+  url: string,
+  username: string,
+  password: string,
+  decl: Declaration,
+  concurrency: number,
+): Promise<FloorResult> {
   const client = new FloorClient(concurrency);
   const api = `${url.replace(/\/+$/, "")}/ScoDoc/api`;
   const { token } = JSON.parse(await client.send(`${api}/tokens`, json(basic(username, password), {}))) as { token: string };
@@ -89,7 +100,8 @@ export async function scodocFloor(url: string, username: string, password: strin
   await client.pool(decl.users, async (u) => {
     const created = (await call("/user/create", { user_name: u.userName, nom: u.nom, prenom: u.prenom, dept: u.dept })) as { id: number };
     await call(`/user/${created.id}/password`, { password: u.password });
-    for (const g of u.grants) await call(`/user/${created.id}/role/${encodeURIComponent(g.role)}/add/departement/${encodeURIComponent(g.departement)}`, {});
+    for (const g of u.grants)
+      await call(`/user/${created.id}/role/${encodeURIComponent(g.role)}/add/departement/${encodeURIComponent(g.departement)}`, {});
   });
   return client.done();
 }
@@ -98,7 +110,13 @@ export async function scodocFloor(url: string, username: string, password: strin
  * dRofus: one POST per project (a new database from the template), one POST
  * per membership (which registers the person too). Basic auth, so no login.
  */
-export async function drofusFloor(url: string, username: string, password: string, decl: DrofusDeclaration, concurrency: number): Promise<FloorResult> {
+export async function drofusFloor(
+  url: string,
+  username: string,
+  password: string,
+  decl: DrofusDeclaration,
+  concurrency: number,
+): Promise<FloorResult> {
   const client = new FloorClient(concurrency);
   const root = url.replace(/\/+$/, "");
   const auth = basic(username, password);
@@ -146,10 +164,16 @@ export async function fessFloor(url: string, token: string, decl: FessDeclaratio
     const answer = JSON.parse(await client.send(`${api}/${kind}/setting`, json(auth, body))) as { response: { status: number } };
     if (answer.response.status !== 0) throw new Error(`floor: Fess ${kind} create answered ${JSON.stringify(answer)}`);
   };
-  await client.pool([...decl.roles.map((name) => ({ kind: "role", body: { name } })), ...decl.groups.map((g) => ({ kind: "group", body: { name: g.name, attributes: { gidNumber: g.gidNumber } } }))], (item) =>
-    create(item.kind, item.body),
+  await client.pool(
+    [
+      ...decl.roles.map((name) => ({ kind: "role", body: { name } })),
+      ...decl.groups.map((g) => ({ kind: "group", body: { name: g.name, attributes: { gidNumber: g.gidNumber } } })),
+    ],
+    (item) => create(item.kind, item.body),
   );
-  await client.pool(decl.users, (u) => create("user", { name: u.name, password: u.password, roles: u.roles.map(id), groups: u.groups.map(id) }));
+  await client.pool(decl.users, (u) =>
+    create("user", { name: u.name, password: u.password, roles: u.roles.map(id), groups: u.groups.map(id) }),
+  );
   return client.done();
 }
 
@@ -159,7 +183,13 @@ export async function fessFloor(url: string, token: string, decl: FessDeclaratio
  * one `CreateUser` per user with its group and password; per workspace a
  * `CreateWsp` and one `SetSpecifiedRoles` carrying its whole role map.
  */
-export async function scenariFloor(url: string, username: string, password: string, decl: ScenariDeclaration, concurrency: number): Promise<FloorResult> {
+export async function scenariFloor(
+  url: string,
+  username: string,
+  password: string,
+  decl: ScenariDeclaration,
+  concurrency: number,
+): Promise<FloorResult> {
   const client = new FloorClient(concurrency);
   const root = `${url.replace(/\/+$/, "")}/script/u`;
   const auth = basic(username, password);
@@ -171,14 +201,29 @@ export async function scenariFloor(url: string, username: string, password: stri
       body: new URLSearchParams({ userProps: serializeCdm(props as never) }).toString(),
     });
 
-  const catalogue = await client.send(service("wspMetaEditor", { cdaction: "GetNewEditor" }), { method: "GET", headers: { authorization: auth } });
+  const catalogue = await client.send(service("wspMetaEditor", { cdaction: "GetNewEditor" }), {
+    method: "GET",
+    headers: { authorization: auth },
+  });
   const version = [...catalogue.matchAll(/<wspTypeDef\b[^>]*\bkey="([^"]*)"[^>]*\bversion="([^"]*)"[^>]*\blang="([^"]*)"/g)]
-    .filter(([, key, v, lang]) => key === SCENARI_MODEL.key && lang === SCENARI_MODEL.lang && (v ?? "").split(".")[0] === SCENARI_MODEL.version)
+    .filter(
+      ([, key, v, lang]) => key === SCENARI_MODEL.key && lang === SCENARI_MODEL.lang && (v ?? "").split(".")[0] === SCENARI_MODEL.version,
+    )
     .map(([, , v]) => v as string)[0];
   if (!version) throw new Error(`floor: the Scenari server has no ${SCENARI_MODEL.key} ${SCENARI_MODEL.version}`);
 
   await client.pool(decl.groups, async (g) => void (await account("CreateGroup", g, { groupName: g })));
-  await client.pool(decl.users, async (u) => void (await account("CreateUser", u.account, { firstName: u.firstName, lastName: u.lastName, groups: [u.group], password: u.password, userType: "user" })));
+  await client.pool(
+    decl.users,
+    async (u) =>
+      void (await account("CreateUser", u.account, {
+        firstName: u.firstName,
+        lastName: u.lastName,
+        groups: [u.group],
+        password: u.password,
+        userType: "user",
+      })),
+  );
   await client.pool(decl.workspaces, async (w) => {
     const wspType = `<wspType key="${SCENARI_MODEL.key}" version="${version}" lang="${SCENARI_MODEL.lang}"/>`;
     const made = JSON.parse(
@@ -188,7 +233,10 @@ export async function scenariFloor(url: string, username: string, password: stri
         body: wspType,
       }),
     ) as { wspCd: string };
-    const roles = Object.fromEntries([...w.authors.map((a) => [a, { allowedRoles: ["main:author"] }]), [w.readers, { allowedRoles: ["main:reader"] }]]);
+    const roles = Object.fromEntries([
+      ...w.authors.map((a) => [a, { allowedRoles: ["main:author"] }]),
+      [w.readers, { allowedRoles: ["main:reader"] }],
+    ]);
     await client.send(service("wspSrc", { cdaction: "SetSpecifiedRoles", param: made.wspCd, refUri: "", options: serializeCdm(roles) }), {
       method: "POST",
       headers: { authorization: auth, sccsrf: "1" },

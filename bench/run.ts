@@ -22,7 +22,8 @@ import { drofusFloor, fessFloor, scenariFloor, scodocFloor, type FloorResult } f
 function findRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-access-as-code") return dir;
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-access-as-code")
+      return dir;
     if (dirname(dir) === dir) throw new Error("bench: cannot find the repository root");
   }
 }
@@ -134,10 +135,14 @@ async function main(): Promise<void> {
     },
   } as const;
   type App = keyof typeof parts;
-  const apps: App[] = (["scodoc", "drofus", "fess", "scenari"] as const).filter((app) => app === "scodoc" || !process.argv.includes(`--no-${app}`));
+  const apps: App[] = (["scodoc", "drofus", "fess", "scenari"] as const).filter(
+    (app) => app === "scodoc" || !process.argv.includes(`--no-${app}`),
+  );
   const resources = apps.reduce((total, app) => total + parts[app].resources, 0);
   const faults = { latencyMs };
-  console.log(`bench: ${apps.map((app) => parts[app].describe).join("; ")} (${resources} resources); ${latencyMs} ms per request; concurrency ${parallelism}; Pulumi ${cli.version}`);
+  console.log(
+    `bench: ${apps.map((app) => parts[app].describe).join("; ")} (${resources} resources); ${latencyMs} ms per request; concurrency ${parallelism}; Pulumi ${cli.version}`,
+  );
 
   // The floor, on sandboxes of its own so the stack starts from the same fresh servers.
   const floorBoxes = await startSandboxes({ apps, faults });
@@ -147,12 +152,16 @@ async function main(): Promise<void> {
     for (const app of apps) floorByApp[app] = await parts[app].floor(floorBoxes.get(app).endpoint);
     for (const app of apps) {
       const served = (await floorBoxes.get(app).admin.requests()).total;
-      if (served !== floorByApp[app]?.requests) throw new Error(`bench: the ${app} floor sent ${floorByApp[app]?.requests} requests but the sandbox saw ${served}`);
+      if (served !== floorByApp[app]?.requests)
+        throw new Error(`bench: the ${app} floor sent ${floorByApp[app]?.requests} requests but the sandbox saw ${served}`);
     }
   } finally {
     await floorBoxes.stop();
   }
-  const floor = Object.values(floorByApp).reduce((a, b) => ({ requests: a.requests + b.requests, wallMs: a.wallMs + b.wallMs }), { requests: 0, wallMs: 0 });
+  const floor = Object.values(floorByApp).reduce((a, b) => ({ requests: a.requests + b.requests, wallMs: a.wallMs + b.wallMs }), {
+    requests: 0,
+    wallMs: 0,
+  });
 
   const boxes = await startSandboxes({ apps, faults });
   const resetAll = () => Promise.all(apps.map((a) => boxes.get(a).admin.resetRequests()));
@@ -170,7 +179,10 @@ async function main(): Promise<void> {
   mkdirSync(backend, { recursive: true });
   const log = join(work, "pulumi.log");
   try {
-    writeFileSync(join(work, "Pulumi.yaml"), "name: access-bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+    writeFileSync(
+      join(work, "Pulumi.yaml"),
+      "name: access-bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    );
     writeFileSync(join(work, "index.js"), `require(${JSON.stringify(resolve(__dirname, "stack.js"))});\n`);
     const env = pulumiEnv({ PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "access-bench" });
     const run = (args: string[], input?: string) => pulumi(work, env, args, log, input);
@@ -201,7 +213,9 @@ async function main(): Promise<void> {
 
     const exported = join(work, "export.json");
     await run(["stack", "export", "--file", exported]);
-    const deployment = JSON.parse(readFileSync(exported, "utf8")) as { deployment: { resources?: { type: string; inputs?: Record<string, unknown> }[] } };
+    const deployment = JSON.parse(readFileSync(exported, "utf8")) as {
+      deployment: { resources?: { type: string; inputs?: Record<string, unknown> }[] };
+    };
     const ours = (deployment.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
     // The stored text itself, as the engine keeps it in inputs and outputs (JSON escaping not counted).
     const providerBytes = ours.map((r) => Buffer.byteLength(String(r.inputs?.__provider ?? "")));
@@ -257,8 +271,18 @@ async function main(): Promise<void> {
       upVsFloor: up.wallMs / floor.wallMs,
       requestsVsMinimal: upRequests / floor.requests,
       preview: { wallMs: Math.round(preview.wallMs), requests: previewRequests },
-      refresh: { wallMs: Math.round(refresh.wallMs), requests: refreshCounts.total, byApp: refreshCounts.byApp, providerPeakRssMb: refresh.providerPeakRssMb },
-      state: { bytes: stateBytes, bytesPerResource: Math.round(stateBytes / resources), providerBytesMax: Math.max(...providerBytes), providerBytesMean: Math.round(providerBytes.reduce((a, b) => a + b, 0) / providerBytes.length) },
+      refresh: {
+        wallMs: Math.round(refresh.wallMs),
+        requests: refreshCounts.total,
+        byApp: refreshCounts.byApp,
+        providerPeakRssMb: refresh.providerPeakRssMb,
+      },
+      state: {
+        bytes: stateBytes,
+        bytesPerResource: Math.round(stateBytes / resources),
+        providerBytesMax: Math.max(...providerBytes),
+        providerBytesMean: Math.round(providerBytes.reduce((a, b) => a + b, 0) / providerBytes.length),
+      },
     };
     const dir = join(ROOT, "bench", "results");
     mkdirSync(dir, { recursive: true });
@@ -268,7 +292,11 @@ async function main(): Promise<void> {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     const rows: [string, string, string][] = [
       ["pulumi up (wall)", s(result.up.wallMs), `${result.upVsFloor.toFixed(2)}× floor (${s(result.floor.wallMs)})`],
-      ["requests per resource (up)", result.up.requestsPerResource.toFixed(2), `${result.requestsVsMinimal.toFixed(2)}× minimal (${minimalPerResource.toFixed(2)})`],
+      [
+        "requests per resource (up)",
+        result.up.requestsPerResource.toFixed(2),
+        `${result.requestsVsMinimal.toFixed(2)}× minimal (${minimalPerResource.toFixed(2)})`,
+      ],
       ...apps.map((app): [string, string, string] => {
         const sent = result.up.requestsByApp[app] ?? 0;
         const minimal = floorByApp[app]?.requests ?? 0;
@@ -279,7 +307,11 @@ async function main(): Promise<void> {
       ["requests, refresh", String(refreshCounts.total), `${(refreshCounts.total / resources).toFixed(3)} per resource`],
       ["state size", `${(stateBytes / 1024).toFixed(0)} KB`, `${result.state.bytesPerResource} B per resource`],
       ["__provider per resource", `${result.state.providerBytesMax} B`, "target < 2048 B"],
-      ["provider peak RSS (up / refresh)", `${result.up.providerPeakRssMb ?? "?"} / ${result.refresh.providerPeakRssMb ?? "?"} MB`, "target < 200 MB at N = 2000"],
+      [
+        "provider peak RSS (up / refresh)",
+        `${result.up.providerPeakRssMb ?? "?"} / ${result.refresh.providerPeakRssMb ?? "?"} MB`,
+        "target < 200 MB at N = 2000",
+      ],
     ];
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));

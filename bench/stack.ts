@@ -3,7 +3,15 @@
  * project (bench/run.ts). It loads the package by name, from its build
  * output, as a consumer's stack does.
  */
-import { DROFUS_PROJECT, DROFUS_RIGHTS, SCENARI_MODEL, drofusDeclaration, fessDeclaration, scenariDeclaration, scodocDeclaration } from "./declaration";
+import {
+  DROFUS_PROJECT,
+  DROFUS_RIGHTS,
+  SCENARI_MODEL,
+  drofusDeclaration,
+  fessDeclaration,
+  scenariDeclaration,
+  scodocDeclaration,
+} from "./declaration";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
@@ -23,7 +31,10 @@ for (const u of decl.users) {
     // Outputs, not strings: the engine then creates a user after what it names.
     dept: depts.get(u.dept)?.acronym ?? u.dept,
     password: u.password,
-    roles: u.grants.map((g) => ({ role: roles.get(g.role)?.name ?? g.role, departement: depts.get(g.departement)?.acronym ?? g.departement })),
+    roles: u.grants.map((g) => ({
+      role: roles.get(g.role)?.name ?? g.role,
+      departement: depts.get(g.departement)?.acronym ?? g.departement,
+    })),
   });
 }
 
@@ -45,14 +56,23 @@ if (config.getBoolean("drofus")) {
   for (const m of d.members) {
     const project = projects.get(m.project);
     if (!project) throw new Error(`bench: no project ${m.project}`);
-    new pkg.DrofusProjectUser(m.username, { projectId: project.projectId, username: m.username, firstName: m.firstName, lastName: m.lastName, email: m.email, rights: { ...DROFUS_RIGHTS } });
+    new pkg.DrofusProjectUser(m.username, {
+      projectId: project.projectId,
+      username: m.username,
+      firstName: m.firstName,
+      lastName: m.lastName,
+      email: m.email,
+      rights: { ...DROFUS_RIGHTS },
+    });
   }
 }
 
 if (config.getBoolean("fess")) {
   const f = fessDeclaration(config.requireNumber("n"));
   const roles = new Map(f.roles.map((name) => [name, new pkg.FessRole(`fess-${name}`, { name })]));
-  const groups = new Map(f.groups.map((g) => [g.name, new pkg.FessGroup(`fess-${g.name}`, { name: g.name, attributes: { gidNumber: g.gidNumber } })]));
+  const groups = new Map(
+    f.groups.map((g) => [g.name, new pkg.FessGroup(`fess-${g.name}`, { name: g.name, attributes: { gidNumber: g.gidNumber } })]),
+  );
   for (const u of f.users) {
     new pkg.FessUser(`fess-${u.name}`, {
       name: u.name,
@@ -69,7 +89,13 @@ if (config.getBoolean("scenari")) {
   const users = new Map(
     s.users.map((u) => [
       u.account,
-      new pkg.ScenariUser(`scenari-${u.account}`, { account: u.account, firstName: u.firstName, lastName: u.lastName, password: u.password, groups: [groups.get(u.group)?.account ?? u.group] }),
+      new pkg.ScenariUser(`scenari-${u.account}`, {
+        account: u.account,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        password: u.password,
+        groups: [groups.get(u.group)?.account ?? u.group],
+      }),
     ]),
   );
   for (const w of s.workspaces) {
@@ -79,7 +105,11 @@ if (config.getBoolean("scenari")) {
       alias: w.alias,
       title: w.title,
       model: { ...SCENARI_MODEL },
-      roles: pulumi.all(accounts).apply((names) => Object.fromEntries(names.map((name, i) => [name, { allowed: [i < w.authors.length ? "main:author" : "main:reader"] }]))),
+      roles: pulumi
+        .all(accounts)
+        .apply((names) =>
+          Object.fromEntries(names.map((name, i) => [name, { allowed: [i < w.authors.length ? "main:author" : "main:reader"] }])),
+        ),
     });
   }
 }

@@ -33,7 +33,9 @@ function methodsFor(kind: string): Methods {
   if (!methods) {
     const load = specs[kind];
     if (!load) {
-      throw new Error(`unknown resource kind ${kind}: the state was written by another version of pulumi-access-as-code; install that version or a newer one`);
+      throw new Error(
+        `unknown resource kind ${kind}: the state was written by another version of pulumi-access-as-code; install that version or a newer one`,
+      );
     }
     methods = providerMethods(load());
     loaded.set(kind, methods);

@@ -34,7 +34,9 @@ for (const [where, entry] of Object.entries(lock.packages)) {
     if (lock.packages[key]) continue;
     const platform = platformOf(name);
     if (!platform || !/^\d+\.\d+\.\d+$/.test(version)) {
-      throw new Error(`${where} names ${name}@${version}, missing from the lock, and it is not a rollup binding this script knows how to describe`);
+      throw new Error(
+        `${where} names ${name}@${version}, missing from the lock, and it is not a rollup binding this script knows how to describe`,
+      );
     }
     lock.packages[key] = { version, ...(entry.dev ? { dev: true } : {}), license: "MIT", optional: true, ...platform };
     added++;

@@ -20,7 +20,11 @@ const STATE = path.join(ROOT, ".pulumi-state");
 
 function pulumi(env, args, { quiet = false, input } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn("pulumi", args, { cwd: ROOT, env, stdio: [input === undefined ? "ignore" : "pipe", quiet ? "pipe" : "inherit", "inherit"] });
+    const child = spawn("pulumi", args, {
+      cwd: ROOT,
+      env,
+      stdio: [input === undefined ? "ignore" : "pipe", quiet ? "pipe" : "inherit", "inherit"],
+    });
     if (input !== undefined) child.stdin.end(input);
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi ${args.join(" ")} exited with ${code}`))));
@@ -47,10 +51,14 @@ async function main() {
       await pulumi(env, ["config", "set", `${endpoint.app}:url`, endpoint.url], { quiet: true });
       if (endpoint.username) await pulumi(env, ["config", "set", `${endpoint.app}:username`, endpoint.username], { quiet: true });
       // Secrets go through stdin, never on a command line.
-      if (endpoint.password) await pulumi(env, ["config", "set", "--secret", `${endpoint.app}:password`], { quiet: true, input: endpoint.password });
+      if (endpoint.password)
+        await pulumi(env, ["config", "set", "--secret", `${endpoint.app}:password`], { quiet: true, input: endpoint.password });
       if (endpoint.token) await pulumi(env, ["config", "set", "--secret", `${endpoint.app}:token`], { quiet: true, input: endpoint.token });
     }
-    await pulumi(env, ["config", "set", "--secret", "directorPassword"], { quiet: true, input: `Demo-${randomBytes(9).toString("base64url")}` });
+    await pulumi(env, ["config", "set", "--secret", "directorPassword"], {
+      quiet: true,
+      input: `Demo-${randomBytes(9).toString("base64url")}`,
+    });
 
     await pulumi(env, ["up", "--yes", "--skip-preview"]);
 

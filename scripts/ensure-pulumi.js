@@ -144,7 +144,9 @@ function sleep(ms) {
 }
 
 function lastLines(text, count) {
-  const lines = String(text || "").trimEnd().split("\n");
+  const lines = String(text || "")
+    .trimEnd()
+    .split("\n");
   return lines.slice(-count).join("\n");
 }
 
@@ -185,11 +187,7 @@ function run(command, args, { cwd, env, timeoutMs, step, fix }) {
   }
   if (result.status !== 0) {
     const output = lastLines(`${result.stdout || ""}${result.stderr || ""}`, 30);
-    throw new StepError(
-      step,
-      `\`${shown}\` exited with ${result.status ?? result.signal}${output ? `:\n${output}` : ""}`,
-      fix,
-    );
+    throw new StepError(step, `\`${shown}\` exited with ${result.status ?? result.signal}${output ? `:\n${output}` : ""}`, fix);
   }
   return result.stdout || "";
 }
@@ -563,12 +561,7 @@ function buildMatchingLanguageHost(work, version, binDir) {
   copyUpstreamReplaces(pkgModule.GoMod, dir, step);
   copyUpstreamReplaces(hostModule.GoMod, dir, step);
   goTool(
-    [
-      "mod",
-      "edit",
-      `-replace=${GO_MODULES.pkg}=${GO_MODULES.pkg}@v${version}`,
-      `-replace=${GO_MODULES.sdk}=${GO_MODULES.sdk}@v${version}`,
-    ],
+    ["mod", "edit", `-replace=${GO_MODULES.pkg}=${GO_MODULES.pkg}@v${version}`, `-replace=${GO_MODULES.sdk}=${GO_MODULES.sdk}@v${version}`],
     dir,
     step,
     PROXY_FIX,
@@ -735,11 +728,7 @@ function ensurePulumi() {
   const sdk = pulumiSdk();
   const layout = cacheLayout(sdk.version);
   const failures = [];
-  const found =
-    fromPath(sdk.version) ||
-    fromCache(layout) ||
-    fromOfficialInstall(sdk.version) ||
-    populateCache(layout, sdk, failures);
+  const found = fromPath(sdk.version) || fromCache(layout) || fromOfficialInstall(sdk.version) || populateCache(layout, sdk, failures);
   if (!found) {
     const details = failures.map((f) => `  - ${f.message}\n    fix: ${f.fix}`).join("\n");
     throw new Error(

@@ -15,12 +15,40 @@ export function drofus() {
     database: { newFromTemplate: "dev-template", name: "iut-building-b" },
   });
 
-  const planner: DrofusRightsArgs = { room: "full", equipment: "full", tender: "limited", consignation: "read", system: "limited", modelstore: "full" };
-  const engineer: DrofusRightsArgs = { room: "read", equipment: "limited", tender: "none", consignation: "none", system: "full", modelstore: "read" };
-  const reader: DrofusRightsArgs = { room: "read", equipment: "read", tender: "none", consignation: "none", system: "read", modelstore: "none" };
+  const planner: DrofusRightsArgs = {
+    room: "full",
+    equipment: "full",
+    tender: "limited",
+    consignation: "read",
+    system: "limited",
+    modelstore: "full",
+  };
+  const engineer: DrofusRightsArgs = {
+    room: "read",
+    equipment: "limited",
+    tender: "none",
+    consignation: "none",
+    system: "full",
+    modelstore: "read",
+  };
+  const reader: DrofusRightsArgs = {
+    room: "read",
+    equipment: "read",
+    tender: "none",
+    consignation: "none",
+    system: "read",
+    modelstore: "none",
+  };
 
   const team = [
-    { username: "claire.moreau", firstName: "Claire", lastName: "Moreau", email: "claire.moreau@archi.example", rights: planner, superuser: true },
+    {
+      username: "claire.moreau",
+      firstName: "Claire",
+      lastName: "Moreau",
+      email: "claire.moreau@archi.example",
+      rights: planner,
+      superuser: true,
+    },
     { username: "hugo.bernard", firstName: "Hugo", lastName: "Bernard", email: "hugo.bernard@archi.example", rights: planner },
     { username: "lea.robert", firstName: "Léa", lastName: "Robert", email: "lea.robert@bet.example", rights: engineer },
     { username: "m.durand", firstName: "Marie", lastName: "Durand", email: "marie.durand@iut.example", rights: reader },

@@ -25,8 +25,18 @@ export function scenari(config: pulumi.Config) {
     groups: [authors.account],
     password: config.requireSecret("directorPassword"),
   });
-  const jean = new ScenariUser("scenari-j-martin", { account: "j.martin", firstName: "Jean", lastName: "Martin", groups: [authors.account] });
-  const amina = new ScenariUser("scenari-a-petit", { account: "a.petit", firstName: "Amina", lastName: "Petit", groups: [authors.account] });
+  const jean = new ScenariUser("scenari-j-martin", {
+    account: "j.martin",
+    firstName: "Jean",
+    lastName: "Martin",
+    groups: [authors.account],
+  });
+  const amina = new ScenariUser("scenari-a-petit", {
+    account: "a.petit",
+    firstName: "Amina",
+    lastName: "Petit",
+    groups: [authors.account],
+  });
 
   // The maps are built from the accounts' outputs, so each workspace is created after the accounts it names.
   const networks = new ScenariWorkspace("course-networks", {
@@ -34,12 +44,14 @@ export function scenari(config: pulumi.Config) {
     title: "Réseaux locaux (RT, semestre 1)",
     description: "Cours et travaux pratiques",
     model: { key: "Opale", version: "5", lang: "fr-FR", options: ["OpaleExtEmeraude"] },
-    roles: pulumi.all([jean.account, director.account, authors.account, rtStudents.account]).apply(([author, reviewer, everyAuthor, students]) => ({
-      [author]: { allowed: ["main:author"] },
-      [reviewer]: { allowed: ["main:reader"] },
-      [everyAuthor]: { allowed: ["main:reader"] },
-      [students]: { allowed: ["main:reader"] },
-    })),
+    roles: pulumi
+      .all([jean.account, director.account, authors.account, rtStudents.account])
+      .apply(([author, reviewer, everyAuthor, students]) => ({
+        [author]: { allowed: ["main:author"] },
+        [reviewer]: { allowed: ["main:reader"] },
+        [everyAuthor]: { allowed: ["main:reader"] },
+        [students]: { allowed: ["main:reader"] },
+      })),
   });
   const circuits = new ScenariWorkspace("course-circuits", {
     alias: "geii-circuits",

@@ -35,10 +35,34 @@ export function scodoc(config: pulumi.Config) {
       { role: teacher.name, departement: geii.acronym },
     ],
   });
-  new ScodocUser("j-martin", { userName: "j.martin", nom: "Martin", prenom: "Jean", dept: rt.acronym, roles: [{ role: teacher.name, departement: rt.acronym }] });
-  new ScodocUser("a-petit", { userName: "a.petit", nom: "Petit", prenom: "Amina", dept: geii.acronym, roles: [{ role: teacher.name, departement: geii.acronym }] });
-  new ScodocUser("scol-rt", { userName: "scol.rt", nom: "Scolarité", prenom: "RT", dept: rt.acronym, roles: [{ role: secretary.name, departement: rt.acronym }] });
-  new ScodocUser("scol-geii", { userName: "scol.geii", nom: "Scolarité", prenom: "GEII", dept: geii.acronym, roles: [{ role: secretary.name, departement: geii.acronym }] });
+  new ScodocUser("j-martin", {
+    userName: "j.martin",
+    nom: "Martin",
+    prenom: "Jean",
+    dept: rt.acronym,
+    roles: [{ role: teacher.name, departement: rt.acronym }],
+  });
+  new ScodocUser("a-petit", {
+    userName: "a.petit",
+    nom: "Petit",
+    prenom: "Amina",
+    dept: geii.acronym,
+    roles: [{ role: teacher.name, departement: geii.acronym }],
+  });
+  new ScodocUser("scol-rt", {
+    userName: "scol.rt",
+    nom: "Scolarité",
+    prenom: "RT",
+    dept: rt.acronym,
+    roles: [{ role: secretary.name, departement: rt.acronym }],
+  });
+  new ScodocUser("scol-geii", {
+    userName: "scol.geii",
+    nom: "Scolarité",
+    prenom: "GEII",
+    dept: geii.acronym,
+    roles: [{ role: secretary.name, departement: geii.acronym }],
+  });
 
   return { scodocDirectorId: director.userId };
 }

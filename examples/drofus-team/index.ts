@@ -28,13 +28,42 @@ const hospital = new DrofusProject("hospital", {
 });
 
 // Levels: 1 or "full", 2 or "limited", 3 or "read", 4 or "none".
-const architect: DrofusRightsArgs = { room: "full", equipment: "full", tender: "read", consignation: "read", system: "limited", modelstore: "full" };
-const engineer: DrofusRightsArgs = { room: "read", equipment: "limited", tender: "none", consignation: "none", system: "full", modelstore: "read" };
-const client: DrofusRightsArgs = { room: "read", equipment: "read", tender: "none", consignation: "none", system: "read", modelstore: "none" };
+const architect: DrofusRightsArgs = {
+  room: "full",
+  equipment: "full",
+  tender: "read",
+  consignation: "read",
+  system: "limited",
+  modelstore: "full",
+};
+const engineer: DrofusRightsArgs = {
+  room: "read",
+  equipment: "limited",
+  tender: "none",
+  consignation: "none",
+  system: "full",
+  modelstore: "read",
+};
+const client: DrofusRightsArgs = {
+  room: "read",
+  equipment: "read",
+  tender: "none",
+  consignation: "none",
+  system: "read",
+  modelstore: "none",
+};
 
 const team = [
   // The project lead administers the project and its Revit/ArchiCAD configurations.
-  { username: "ingrid.solberg", firstName: "Ingrid", lastName: "Solberg", email: "ingrid.solberg@arkitekt.example", rights: architect, superuser: true, addonAdmin: true },
+  {
+    username: "ingrid.solberg",
+    firstName: "Ingrid",
+    lastName: "Solberg",
+    email: "ingrid.solberg@arkitekt.example",
+    rights: architect,
+    superuser: true,
+    addonAdmin: true,
+  },
   { username: "ola.nordmann", firstName: "Ola", lastName: "Nordmann", email: "ola.nordmann@arkitekt.example", rights: architect },
   { username: "per.hansen", firstName: "Per", lastName: "Hansen", email: "per.hansen@rib.example", rights: engineer },
   // The hospital's representative follows the rooms but edits nothing.

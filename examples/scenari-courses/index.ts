@@ -33,7 +33,10 @@ const designer = new ScenariUser("c-leroy", {
   password: config.requireSecret("designerPassword"),
 });
 const teachers = new Map(
-  ["p.girard", "s.fontaine", "n.roux"].map((account) => [account, new ScenariUser(account, { account, groups: [authors.account], email: `${account}@univ.example` })]),
+  ["p.girard", "s.fontaine", "n.roux"].map((account) => [
+    account,
+    new ScenariUser(account, { account, groups: [authors.account], email: `${account}@univ.example` }),
+  ]),
 );
 const students = new ScenariGroup("students-l1", { account: "students-l1", groupName: "First-year students" });
 

@@ -235,7 +235,12 @@ export function resolveConnection(app: AppName, input: ConnectionArgs | undefine
     );
   }
   const problem = urlProblem(url);
-  if (problem) throw new ConfigurationError(app, `server URL ${problem}`, `set ${app}:url, ${app.toUpperCase()}_URL or connection.url to the server's http(s) root`);
+  if (problem)
+    throw new ConfigurationError(
+      app,
+      `server URL ${problem}`,
+      `set ${app}:url, ${app.toUpperCase()}_URL or connection.url to the server's http(s) root`,
+    );
   const str = (key: SettingKey) => {
     const v = lookup(app, key, input);
     return v === undefined ? undefined : String(v);

@@ -35,7 +35,10 @@ let queue: Promise<unknown> = Promise.resolve();
 
 function hash(version: Version, value: string, salt: BinaryLike, length: number): Promise<Buffer> {
   const { N } = COSTS[version];
-  const next = queue.then(() => new Promise<Buffer>((resolve, reject) => scrypt(value, salt, length, { N }, (error, key) => (error ? reject(error) : resolve(key)))));
+  const next = queue.then(
+    () =>
+      new Promise<Buffer>((resolve, reject) => scrypt(value, salt, length, { N }, (error, key) => (error ? reject(error) : resolve(key)))),
+  );
   queue = next.catch(() => undefined);
   return next;
 }

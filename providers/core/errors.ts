@@ -155,7 +155,14 @@ function oneLine(text: string): string {
 export function withHint<E extends AccessError>(error: E, hint: string): E {
   const Kind = error.constructor as new (facts: RequestFacts, options?: { cause?: unknown }) => E;
   return new Kind(
-    { app: error.app, method: error.method, path: error.path, status: error.status, ...(error.serverMessage ? { serverMessage: error.serverMessage } : {}), hint },
+    {
+      app: error.app,
+      method: error.method,
+      path: error.path,
+      status: error.status,
+      ...(error.serverMessage ? { serverMessage: error.serverMessage } : {}),
+      hint,
+    },
     { cause: error },
   );
 }

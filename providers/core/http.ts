@@ -205,7 +205,7 @@ export class HttpClient {
     const origin = new URL(settings.baseUrl).origin;
     const shownPath = url.slice(origin.length);
     const idempotent = options.idempotent ?? (options.method === "GET" || options.method === "PUT" || options.method === "DELETE");
-    const auth = options.auth === false ? undefined : options.auth ?? this.#auth;
+    const auth = options.auth === false ? undefined : (options.auth ?? this.#auth);
     const { body, contentType } = encodeBody(options);
     const started = Date.now();
     const deadline = started + settings.deadlineMs;
@@ -268,7 +268,8 @@ export class HttpClient {
         const retryAfter = retryAfterMs(response.headers["retry-after"]);
         const wait = retryAfter ?? backoff(attempt);
         if (attempt < settings.maxRetries && Date.now() + wait < deadline) {
-          if (status === 429 && retryAfter !== undefined) pausedUntil.set(origin, Math.max(pausedUntil.get(origin) ?? 0, Date.now() + retryAfter));
+          if (status === 429 && retryAfter !== undefined)
+            pausedUntil.set(origin, Math.max(pausedUntil.get(origin) ?? 0, Date.now() + retryAfter));
           await sleep(wait);
           continue;
         }
@@ -289,7 +290,11 @@ export class HttpClient {
         // Never followed (undici follows none unless asked): the credentials stay with the origin they were configured for.
         const where = redirectTarget(response.headers.location, url);
         throw new AccessError(
-          facts(status, `the server redirects${where ? ` to ${where}` : ""}, which is not followed`, `set ${settings.app}:url (or connection.url) to the server's own address; credentials are never sent after a redirect`),
+          facts(
+            status,
+            `the server redirects${where ? ` to ${where}` : ""}, which is not followed`,
+            `set ${settings.app}:url (or connection.url) to the server's own address; credentials are never sent after a redirect`,
+          ),
         );
       }
 
@@ -301,7 +306,14 @@ export class HttpClient {
   }
 
   /** Build an error about a response that succeeded at the HTTP level but failed in band (Fess, Scenari). */
-  fail(kind: new (facts: RequestFacts) => AccessError, method: string, path: string, status: number, message: string, hint?: string): AccessError {
+  fail(
+    kind: new (facts: RequestFacts) => AccessError,
+    method: string,
+    path: string,
+    status: number,
+    message: string,
+    hint?: string,
+  ): AccessError {
     return new kind({ app: this.app, method, path, status, serverMessage: message, ...(hint ? { hint } : {}) });
   }
 
@@ -339,7 +351,11 @@ export class HttpClient {
 
 function encodeBody(options: RequestOptions<unknown>): { body?: string; contentType?: string } {
   if (options.json !== undefined) return { body: JSON.stringify(options.json), contentType: "application/json" };
-  if (options.form) return { body: new URLSearchParams(options.form as Record<string, string>).toString(), contentType: "application/x-www-form-urlencoded" };
+  if (options.form)
+    return {
+      body: new URLSearchParams(options.form as Record<string, string>).toString(),
+      contentType: "application/x-www-form-urlencoded",
+    };
   if (options.body !== undefined) return { body: options.body, ...(options.contentType ? { contentType: options.contentType } : {}) };
   return {};
 }
@@ -373,7 +389,19 @@ function defaultHint(status: number): string | undefined {
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+  const texts: Record<number, string> = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+  };
   return texts[status] ?? `HTTP ${status}`;
 }
 
@@ -400,7 +428,13 @@ function connectionMessage(code: string, error: unknown, settings: HttpSettings)
 }
 
 /** OpenSSL verification codes without "CERT" in their name; the first is what a private CA's server gives. */
-const TLS_VERIFY_CODES = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "INVALID_CA", "INVALID_PURPOSE", "PATH_LENGTH_EXCEEDED", "HOSTNAME_MISMATCH"]);
+const TLS_VERIFY_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+  "HOSTNAME_MISMATCH",
+]);
 
 function isTlsFailure(code: string): boolean {
   return code.startsWith("ERR_TLS") || code.includes("CERT") || TLS_VERIFY_CODES.has(code);
@@ -430,7 +464,15 @@ function sleep(ms: number): Promise<void> {
  * appends to that file (the dynamic provider's stderr is not always shown).
  * Bodies pass through the redaction rules and the registry of known secrets.
  */
-function debug(app: AppName, method: string, url: string, outcome: string, started: number, body: string | undefined, response: string | undefined): void {
+function debug(
+  app: AppName,
+  method: string,
+  url: string,
+  outcome: string,
+  started: number,
+  body: string | undefined,
+  response: string | undefined,
+): void {
   const target = process.env.PULUMI_ACCESS_DEBUG;
   if (!target || target === "0") return;
   const cut = (s: string) => (s.length > 2000 ? `${s.slice(0, 2000)}...` : s);
@@ -442,4 +484,3 @@ function debug(app: AppName, method: string, url: string, outcome: string, start
   if (target === "1" || target === "true") process.stderr.write(`${line}\n`);
   else appendFileSync(target, `${line}\n`);
 }
-

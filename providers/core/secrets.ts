@@ -38,9 +38,7 @@ export function isSecretKey(key: string): boolean {
 export function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJson);
   if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? "***" : redactJson(v)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? "***" : redactJson(v)]));
   }
   return value;
 }

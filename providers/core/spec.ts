@@ -10,7 +10,18 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createOnce, released } from "./creates";
 import { digestSecret, matchesDigest } from "./digest";
-import { AccessError, ConfigurationError, ConnectionFailed, Forbidden, InvalidInput, NotFound, RateLimited, ServerError, Unauthorized, type AppName } from "./errors";
+import {
+  AccessError,
+  ConfigurationError,
+  ConnectionFailed,
+  Forbidden,
+  InvalidInput,
+  NotFound,
+  RateLimited,
+  ServerError,
+  Unauthorized,
+  type AppName,
+} from "./errors";
 import {
   connectionProblem,
   connectionSchema,
@@ -337,7 +348,10 @@ function contextFor(spec: AnySpec, input: Record<string, unknown>, pinnedUrl?: s
 /** The seven provider methods for one spec. */
 export function providerMethods(spec: AnySpec) {
   return {
-    async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
       const raw = strip(news);
       for (const field of spec.writeOnly ?? []) if (typeof raw[field] === "string") registerSecret(raw[field] as string);
       const conn = raw.connection as ConnectionArgs | undefined;
@@ -511,7 +525,8 @@ async function createOrAdopt(spec: AnySpec, ctx: CreateContext<unknown>, input: 
       if (!error.ambiguous) {
         // A server that would not serve (down, rate limited, refusing the credentials) said nothing about
         // the object: looking it up would only send more requests to a server that is not answering.
-        if ([ServerError, RateLimited, ConnectionFailed, Unauthorized, Forbidden, ConfigurationError].some((kind) => error instanceof kind)) throw error;
+        if ([ServerError, RateLimited, ConnectionFailed, Unauthorized, Forbidden, ConfigurationError].some((kind) => error instanceof kind))
+          throw error;
         const found = await spec.find(ctx, input).catch(() => undefined);
         if (found && !input.adopt) {
           throw new InvalidInput(

@@ -162,7 +162,9 @@ export class ValidationFailed extends BadRequest {
   /** The same failure with a hint that speaks the program's words. */
   withHint(hint: string): ValidationFailed {
     const { app, method, path, status, serverMessage } = this;
-    return new ValidationFailed({ app, method, path, status, ...(serverMessage ? { serverMessage } : {}), hint }, this.fields, { cause: this });
+    return new ValidationFailed({ app, method, path, status, ...(serverMessage ? { serverMessage } : {}), hint }, this.fields, {
+      cause: this,
+    });
   }
 }
 
@@ -269,15 +271,27 @@ export class DrofusClient {
       "existing" in database
         ? { new_db: "0", existing_db_name: database.existing }
         : { new_db: "1", new_db_template: database.template, new_db_name: database.name };
-    const res = await this.#send({ method: "POST", path: "/projects", json: { project: { ...where, ...projectBody(fields) } } }, project.optional());
+    const res = await this.#send(
+      { method: "POST", path: "/projects", json: { project: { ...where, ...projectBody(fields) } } },
+      project.optional(),
+    );
     if (res.body) return res.body;
     // No body: the Location header names the new project; failing that, look it up.
     const id = /\/projects\/(\d+)(?:\.json)?\/?$/.exec(headerValue(res.headers.location) ?? "")?.[1];
     const databaseName = "existing" in database ? database.existing : database.name;
     const made = id
       ? await this.project(Number(id))
-      : (await this.projects(fields.name)).filter((p) => p.name === fields.name && String(p.database_id) === databaseName).sort((a, b) => b.id - a.id)[0];
-    if (!made) throw this.http.fail(InvalidResponse, "POST", "/projects", res.status, "the project was created, but the server neither returned it nor lists it");
+      : (await this.projects(fields.name))
+          .filter((p) => p.name === fields.name && String(p.database_id) === databaseName)
+          .sort((a, b) => b.id - a.id)[0];
+    if (!made)
+      throw this.http.fail(
+        InvalidResponse,
+        "POST",
+        "/projects",
+        res.status,
+        "the project was created, but the server neither returned it nor lists it",
+      );
     return made;
   }
 
@@ -319,7 +333,12 @@ export class DrofusClient {
   }
 
   /** Adds the user to the project, creating the user when the server does not know the username. */
-  async addProjectUser(projectId: number, membership: DrofusMembershipFields, person: DrofusUserFields, mailType?: number): Promise<DrofusProjectUserRecord> {
+  async addProjectUser(
+    projectId: number,
+    membership: DrofusMembershipFields,
+    person: DrofusUserFields,
+    mailType?: number,
+  ): Promise<DrofusProjectUserRecord> {
     const json = {
       project_user: { project_id: projectId, ...membership },
       user: person,
@@ -381,7 +400,13 @@ export class DrofusClient {
   async #confirmDrofus(): Promise<void> {
     const attempt = (this.#isDrofus ??= (async () => {
       try {
-        await this.http.request({ method: "GET", path: "/projects", query: { query: "pulumi-access-as-code url check" }, headers: ACCEPT_JSON, schema: z.array(z.unknown()) });
+        await this.http.request({
+          method: "GET",
+          path: "/projects",
+          query: { query: "pulumi-access-as-code url check" },
+          headers: ACCEPT_JSON,
+          schema: z.array(z.unknown()),
+        });
       } catch (error) {
         if (!(error instanceof NotFound || error instanceof InvalidResponse)) throw error;
         throw new ConfigurationError(

@@ -29,9 +29,16 @@ const database = z
   .superRefine((d, ctx) => {
     const fresh = d.newFromTemplate !== undefined || d.name !== undefined;
     if (fresh && d.existing !== undefined) {
-      ctx.addIssue({ code: "custom", message: "give either { newFromTemplate, name } for a new database or { existing } for an existing one, not both" });
+      ctx.addIssue({
+        code: "custom",
+        message: "give either { newFromTemplate, name } for a new database or { existing } for an existing one, not both",
+      });
     } else if (!fresh && d.existing === undefined) {
-      ctx.addIssue({ code: "custom", message: "give { newFromTemplate, name } to create a database from a template, or { existing } to add the project to an existing database" });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "give { newFromTemplate, name } to create a database from a template, or { existing } to add the project to an existing database",
+      });
     } else if (fresh && d.newFromTemplate === undefined) {
       ctx.addIssue({ code: "custom", path: ["newFromTemplate"], message: "required with name: the database to copy" });
     } else if (fresh && d.name === undefined) {
@@ -146,9 +153,12 @@ function explained(error: unknown, input: Input): unknown {
   const hints: string[] = [];
   if (f.owner || f.owner_id) hints.push(`ownerId: the server has no owner ${input.ownerId}`);
   if (f.project_type_id) hints.push(`projectTypeId: ${input.projectTypeId} is not one of the server's project types`);
-  if (f.new_db_template) hints.push(`database.newFromTemplate: the server has no database "${input.database.newFromTemplate ?? ""}" to copy`);
+  if (f.new_db_template)
+    hints.push(`database.newFromTemplate: the server has no database "${input.database.newFromTemplate ?? ""}" to copy`);
   if (f.new_db_name?.some((m) => /taken/.test(m))) {
-    hints.push(`database.name: a database "${input.database.name ?? ""}" exists already; use database: { existing: "${input.database.name ?? ""}" } to add the project to it`);
+    hints.push(
+      `database.name: a database "${input.database.name ?? ""}" exists already; use database: { existing: "${input.database.name ?? ""}" } to add the project to it`,
+    );
   } else if (f.new_db_name) {
     hints.push("database.name: the server refused this database name (letters, digits, _ and - are safe)");
   }
@@ -203,14 +213,26 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     const { client } = ctx;
     // The server takes a second project of the same name in a database: look first, so no duplicate is made.
     if (await findProject(client, input)) {
-      throw new InvalidInput("drofus", `${projectSpec.describe(input)} already exists`, "set adopt: true on the resource to take the existing project over");
+      throw new InvalidInput(
+        "drofus",
+        `${projectSpec.describe(input)} already exists`,
+        "set adopt: true on the resource to take the existing project over",
+      );
     }
     for (const field of ["builder", "projectTypeId"] as const) {
       if (input[field] === undefined) {
-        throw new InvalidInput("drofus", `${field}: dRofus requires it to create ${projectSpec.describe(input)}`, "it may only be left out to adopt an existing project (adopt: true)");
+        throw new InvalidInput(
+          "drofus",
+          `${field}: dRofus requires it to create ${projectSpec.describe(input)}`,
+          "it may only be left out to adopt an existing project (adopt: true)",
+        );
       }
     }
-    const unreadable: Unreadable = { builder: input.builder as string, projectTypeId: input.projectTypeId as number, database: input.database };
+    const unreadable: Unreadable = {
+      builder: input.builder as string,
+      projectTypeId: input.projectTypeId as number,
+      database: input.database,
+    };
     let made: DrofusProjectRecord;
     try {
       made = await client.createProject(choiceOf(input.database), fieldsOf(input));

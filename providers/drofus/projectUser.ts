@@ -40,7 +40,9 @@ const MODULES = {
 type Module = keyof typeof MODULES;
 const MODULE_NAMES = Object.keys(MODULES) as Module[];
 
-const rights = z.object(Object.fromEntries(MODULE_NAMES.map((m) => [m, level.optional()])) as Record<Module, z.ZodOptional<typeof level>>).strict();
+const rights = z
+  .object(Object.fromEntries(MODULE_NAMES.map((m) => [m, level.optional()])) as Record<Module, z.ZodOptional<typeof level>>)
+  .strict();
 type Rights = z.infer<typeof rights>;
 
 const inputs = z
@@ -104,7 +106,8 @@ function unreadableOf(input: Input): Unreadable {
 function membershipOf(input: Input, only?: ReadonlySet<string>): DrofusMembershipFields {
   const fields: DrofusMembershipFields = {};
   const wanted = (field: string) => !only || only.has(field);
-  if (input.rights && wanted("rights")) for (const m of MODULE_NAMES) if (input.rights[m] !== undefined) fields[MODULES[m]] = input.rights[m];
+  if (input.rights && wanted("rights"))
+    for (const m of MODULE_NAMES) if (input.rights[m] !== undefined) fields[MODULES[m]] = input.rights[m];
   if (input.superuser !== undefined && wanted("superuser")) fields.superuser = input.superuser;
   if (input.addonAdmin !== undefined && wanted("addonAdmin")) fields.addon_admin = input.addonAdmin;
   if (input.noWebAdminAccess !== undefined && wanted("noWebAdminAccess")) fields.no_web_admin_access = input.noWebAdminAccess;
@@ -130,7 +133,9 @@ function checkIdentity(input: Input, registered: DrofusUserRecord): void {
     return wanted !== undefined && !sameText(f, wanted, registered[IDENTITY[f]] ?? "");
   });
   if (differing.length === 0) return;
-  const detail = differing.map((f) => `${f} is ${JSON.stringify(registered[IDENTITY[f]] ?? null)} there, ${JSON.stringify(input[f])} in the program`).join("; ");
+  const detail = differing
+    .map((f) => `${f} is ${JSON.stringify(registered[IDENTITY[f]] ?? null)} there, ${JSON.stringify(input[f])} in the program`)
+    .join("; ");
   throw new InvalidInput(
     "drofus",
     `user ${input.username} exists on the server with other details: ${detail}`,
@@ -153,11 +158,17 @@ function explained(error: unknown, input: Input): unknown {
   return hints.length > 0 ? error.withHint(hints.join("; ")) : error;
 }
 
-async function membership(client: DrofusClient, id: string, forRefresh = false): Promise<{ member: DrofusProjectUserRecord; user: DrofusUserRecord | undefined } | undefined> {
+async function membership(
+  client: DrofusClient,
+  id: string,
+  forRefresh = false,
+): Promise<{ member: DrofusProjectUserRecord; user: DrofusUserRecord | undefined } | undefined> {
   const { username, projectId } = parseId(id);
   // A refresh reads the person from one list of users, and the membership from the project index when it lists members.
   const [member, user] = await Promise.all(
-    forRefresh ? [client.projectUserForRefresh(username, projectId), client.userForRefresh(username)] : [client.projectUser(username, projectId), client.user(username)],
+    forRefresh
+      ? [client.projectUserForRefresh(username, projectId), client.userForRefresh(username)]
+      : [client.projectUser(username, projectId), client.user(username)],
   );
   return member && { member, user };
 }
@@ -184,7 +195,11 @@ export const projectUserSpec: ResourceSpec<Input, State, DrofusClient> = {
     else {
       const missing = IDENTITY_NAMES.filter((f) => input[f] === undefined);
       if (missing.length > 0) {
-        throw new InvalidInput("drofus", `user ${input.username} does not exist on the server yet, and creating it needs ${missing.join(", ")}`, "set firstName, lastName and email");
+        throw new InvalidInput(
+          "drofus",
+          `user ${input.username} does not exist on the server yet, and creating it needs ${missing.join(", ")}`,
+          "set firstName, lastName and email",
+        );
       }
     }
     const person: DrofusUserFields = { username: input.username };
@@ -195,7 +210,11 @@ export const projectUserSpec: ResourceSpec<Input, State, DrofusClient> = {
     } catch (error) {
       throw explained(error, input);
     }
-    const identity = identityOf(registered, { firstName: input.firstName ?? null, lastName: input.lastName ?? null, email: input.email ?? null });
+    const identity = identityOf(registered, {
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      email: input.email ?? null,
+    });
     return { id: `${member.username},${member.project_id}`, state: toState(member, identity, unreadableOf(input)) };
   },
 
@@ -220,16 +239,24 @@ export const projectUserSpec: ResourceSpec<Input, State, DrofusClient> = {
     const fields = membershipOf(input, changed);
     let member: DrofusProjectUserRecord | undefined;
     try {
-      member = Object.keys(fields).length > 0 ? await client.updateProjectUser(username, projectId, fields) : await client.projectUser(username, projectId);
+      member =
+        Object.keys(fields).length > 0
+          ? await client.updateProjectUser(username, projectId, fields)
+          : await client.projectUser(username, projectId);
     } catch (error) {
       throw explained(error, input);
     }
-    if (!member) throw new InvalidInput("drofus", `user ${username} is no longer in project ${projectId}`, "run `pulumi refresh` so the next `up` adds them again");
+    if (!member)
+      throw new InvalidInput(
+        "drofus",
+        `user ${username} is no longer in project ${projectId}`,
+        "run `pulumi refresh` so the next `up` adds them again",
+      );
     // Unchanged write-only values keep what was last applied; changed ones are what was just sent.
     const unreadable: Unreadable = {
-      rights: changed.has("rights") ? input.rights ?? null : previous.rights ?? null,
-      addonAdmin: changed.has("addonAdmin") ? input.addonAdmin ?? null : previous.addonAdmin ?? null,
-      noWebAdminAccess: changed.has("noWebAdminAccess") ? input.noWebAdminAccess ?? null : previous.noWebAdminAccess ?? null,
+      rights: changed.has("rights") ? (input.rights ?? null) : (previous.rights ?? null),
+      addonAdmin: changed.has("addonAdmin") ? (input.addonAdmin ?? null) : (previous.addonAdmin ?? null),
+      noWebAdminAccess: changed.has("noWebAdminAccess") ? (input.noWebAdminAccess ?? null) : (previous.noWebAdminAccess ?? null),
     };
     return toState(member, { firstName: identity.firstName, lastName: identity.lastName, email: identity.email }, unreadable);
   },
@@ -243,7 +270,16 @@ export const projectUserSpec: ResourceSpec<Input, State, DrofusClient> = {
     const id = `${input.username},${input.projectId}`;
     const found = await membership(client, id);
     // Adopted: the rights and flags the server holds are unknown, so the program's are sent.
-    return found && { id, state: toState(found.member, identityOf(found.user, { firstName: null, lastName: null, email: null }), { rights: null, addonAdmin: null, noWebAdminAccess: null }) };
+    return (
+      found && {
+        id,
+        state: toState(found.member, identityOf(found.user, { firstName: null, lastName: null, email: null }), {
+          rights: null,
+          addonAdmin: null,
+          noWebAdminAccess: null,
+        }),
+      }
+    );
   },
 };
 

@@ -208,13 +208,29 @@ export class FessClient {
     const records = new Map<string, FessSettings[K]>();
     for (let page = 1; ; page++) {
       if (page * PAGE_SIZE > MAX_RESULT_WINDOW) {
-        throw this.http.fail(InvalidResponse, "GET", this.#shown(path), 200, `more than ${MAX_RESULT_WINDOW} ${kind}s: Fess cannot page past OpenSearch's index.max_result_window`);
+        throw this.http.fail(
+          InvalidResponse,
+          "GET",
+          this.#shown(path),
+          200,
+          `more than ${MAX_RESULT_WINDOW} ${kind}s: Fess cannot page past OpenSearch's index.max_result_window`,
+        );
       }
-      const result = await this.#send({ method: "GET", path, json: { size: PAGE_SIZE, page } }, listResultSchema.extend({ settings: z.array(schema) }));
+      const result = await this.#send(
+        { method: "GET", path, json: { size: PAGE_SIZE, page } },
+        listResultSchema.extend({ settings: z.array(schema) }),
+      );
       for (const record of result.settings) {
         if (records.has(record.id)) {
           // A page that repeats an earlier one means the paging never reached Fess: reading on would never end.
-          throw this.http.fail(InvalidResponse, "GET", this.#shown(path), 200, `page ${page} repeats ${kind} ${record.id}: the paging in the request body was ignored`, "does a proxy in front of Fess drop the bodies of GET requests?");
+          throw this.http.fail(
+            InvalidResponse,
+            "GET",
+            this.#shown(path),
+            200,
+            `page ${page} repeats ${kind} ${record.id}: the paging in the request body was ignored`,
+            "does a proxy in front of Fess drop the bodies of GET requests?",
+          );
         }
         records.set(record.id, record);
       }
@@ -230,11 +246,20 @@ export class FessClient {
   async create<K extends FessKind>(kind: K, fields: FessFields[K]): Promise<string> {
     const id = fessId(fields.name);
     if (await this.get(kind, id)) {
-      throw this.http.fail(Conflict, "GET", this.#shown(`/api/admin/${kind}/setting/${segment(id)}`), 200, `${kind} ${fields.name} already exists (id ${id}), and Fess's create would overwrite it`);
+      throw this.http.fail(
+        Conflict,
+        "GET",
+        this.#shown(`/api/admin/${kind}/setting/${segment(id)}`),
+        200,
+        `${kind} ${fields.name} already exists (id ${id}), and Fess's create would overwrite it`,
+      );
     }
     const verb = (await this.#legacyVerbs()) ? "PUT" : "POST";
     // An upsert under an id the name decides: sending it twice stores the same record.
-    const result = await this.#send({ method: verb, path: `/api/admin/${kind}/setting`, json: fields, idempotent: true }, writeResultSchema);
+    const result = await this.#send(
+      { method: verb, path: `/api/admin/${kind}/setting`, json: fields, idempotent: true },
+      writeResultSchema,
+    );
     return result.id;
   }
 
@@ -266,8 +291,10 @@ export class FessClient {
 
   /** Whether the server uses 14.x's verbs (PUT creates, POST updates); asks for the version when no answer has said it yet. */
   async #legacyVerbs(): Promise<boolean> {
-    if (this.#major === undefined) await this.#send({ method: "GET", path: "/api/admin/role/settings", json: { size: 1, page: 1 } }, z.unknown());
-    if (this.#major === undefined) throw this.http.fail(InvalidResponse, "GET", this.#shown("/api/admin/role/settings"), 200, "Fess did not say its version");
+    if (this.#major === undefined)
+      await this.#send({ method: "GET", path: "/api/admin/role/settings", json: { size: 1, page: 1 } }, z.unknown());
+    if (this.#major === undefined)
+      throw this.http.fail(InvalidResponse, "GET", this.#shown("/api/admin/role/settings"), 200, "Fess did not say its version");
     return this.#major <= 14;
   }
 
@@ -326,4 +353,3 @@ export class FessClient {
     return `${new URL(this.http.settings.baseUrl).pathname.replace(/\/+$/, "")}${path}`;
   }
 }
-

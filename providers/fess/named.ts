@@ -23,7 +23,10 @@ function toState(setting: FessNamedSetting): NamedState {
   return { name: setting.name, attributes: { ...setting.attributes } };
 }
 
-export function namedSpec(kind: "fess:Role" | "fess:Group", inputs: z.ZodType<NamedInput>): ResourceSpec<NamedInput, NamedState, FessClient> {
+export function namedSpec(
+  kind: "fess:Role" | "fess:Group",
+  inputs: z.ZodType<NamedInput>,
+): ResourceSpec<NamedInput, NamedState, FessClient> {
   const path = kind === "fess:Role" ? "role" : "group";
   return {
     app: "fess",
@@ -49,7 +52,12 @@ export function namedSpec(kind: "fess:Role" | "fess:Group", inputs: z.ZodType<Na
 
     async update({ client }, id, previous, input) {
       const current = await client.get(path, id);
-      if (!current) throw new InvalidInput("fess", `${path} ${String(previous.name)} (id ${id}) no longer exists`, "run `pulumi refresh` so that the next `up` creates it again");
+      if (!current)
+        throw new InvalidInput(
+          "fess",
+          `${path} ${String(previous.name)} (id ${id}) no longer exists`,
+          "run `pulumi refresh` so that the next `up` creates it again",
+        );
       // The name is always sent: one renamed behind Pulumi's back goes back to the program's.
       const attributes = input.attributes ?? current.attributes;
       await client.update(path, current, { name: input.name, attributes });

@@ -11,7 +11,11 @@ const inputs = z
   .object({
     name: fessName,
     // A blank password on update means "keep the stored one" to Fess: it could never be set.
-    password: z.string().max(100, "must be at most 100 characters (Fess's limit)").refine((p) => p.trim() !== "", "must not be blank").optional(),
+    password: z
+      .string()
+      .max(100, "must be at most 100 characters (Fess's limit)")
+      .refine((p) => p.trim() !== "", "must not be blank")
+      .optional(),
     // Fess maps both as longs, for its LDAP sync.
     attributes: attributes(["uidNumber", "gidNumber"]).optional(),
     roles: z.array(fessName).optional(),
@@ -118,7 +122,12 @@ export const userSpec: ResourceSpec<Input, State, FessClient> = {
     const roles = changed.has("roles") ? await heldIds(client, "role", input.roles) : undefined;
     const groups = changed.has("groups") ? await heldIds(client, "group", input.groups) : undefined;
     const current = await client.get("user", id);
-    if (!current) throw new InvalidInput("fess", `user ${String(previous.name)} (id ${id}) no longer exists`, "run `pulumi refresh` so that the next `up` creates it again");
+    if (!current)
+      throw new InvalidInput(
+        "fess",
+        `user ${String(previous.name)} (id ${id}) no longer exists`,
+        "run `pulumi refresh` so that the next `up` creates it again",
+      );
     // Everything the program leaves unmanaged is sent back as the server holds it (see FessClient.update).
     const change: Partial<FessUserFields> = {
       // Always sent: a user renamed behind Pulumi's back gets its login back.
@@ -185,6 +194,9 @@ export class FessUser extends AccessResource {
   declare public readonly groups: pulumi.Output<string[]>;
 
   constructor(name: string, args: FessUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super("fess:User", name, { ...args }, opts, { secretInputs: ["password"], outputs: ["attributes", "roles", "groups", "passwordDigest"] });
+    super("fess:User", name, { ...args }, opts, {
+      secretInputs: ["password"],
+      outputs: ["attributes", "roles", "groups", "passwordDigest"],
+    });
   }
 }

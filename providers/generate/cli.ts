@@ -73,7 +73,8 @@ function parse(argv: readonly string[]): Parsed {
   for (const item of values.only ?? []) {
     const at = item.indexOf("=");
     const kind = item.slice(0, at);
-    if (at < 1 || !generator.kinds.includes(kind)) throw new UsageError(`--only ${item}: expected KIND=KEY,KEY... with KIND one of ${generator.kinds.join(", ")}`);
+    if (at < 1 || !generator.kinds.includes(kind))
+      throw new UsageError(`--only ${item}: expected KIND=KEY,KEY... with KIND one of ${generator.kinds.join(", ")}`);
     const keys = only.get(kind) ?? new Set<string>();
     for (const key of item.slice(at + 1).split(",")) if (key !== "") keys.add(key);
     only.set(kind, keys);
@@ -95,9 +96,15 @@ function parse(argv: readonly string[]): Parsed {
 
 function summary(stack: GeneratedStack, out: string, files: readonly string[]): string {
   const lines = [`${stack.app}: wrote ${files.join(", ")} to ${out}`];
-  lines.push(`declared: ${Object.entries(stack.counts).map(([kind, n]) => countOf(n, kind)).join(", ")}`);
+  lines.push(
+    `declared: ${Object.entries(stack.counts)
+      .map(([kind, n]) => countOf(n, kind))
+      .join(", ")}`,
+  );
   for (const l of stack.leftOut) lines.push(`left out: ${l.what} (${l.names.length}: ${l.names.join(", ")}): ${l.why}`);
-  lines.push(`before \`pulumi up\`, set: ${stack.configKeys.map((k) => (k.secret ? `${k.key} (secret)` : k.key)).join(", ")}; see ${join(out, "README.md")}`);
+  lines.push(
+    `before \`pulumi up\`, set: ${stack.configKeys.map((k) => (k.secret ? `${k.key} (secret)` : k.key)).join(", ")}; see ${join(out, "README.md")}`,
+  );
   return lines.join("\n");
 }
 
@@ -123,7 +130,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       includeBuiltin: parsed.includeBuiltin,
       progress: (line) => process.stderr.write(`${line}\n`),
     });
-    const files = renderProject(stack, { command: parsed.command, projectName: `${parsed.app}-access`, packageVersion: ownVersion(), url: connection.http.baseUrl });
+    const files = renderProject(stack, {
+      command: parsed.command,
+      projectName: `${parsed.app}-access`,
+      packageVersion: ownVersion(),
+      url: connection.http.baseUrl,
+    });
     mkdirSync(parsed.out, { recursive: true });
     for (const [name, text] of files) writeFileSync(join(parsed.out, name), text);
     process.stdout.write(`${summary(stack, parsed.out, [...files.keys()])}\n`);

@@ -36,13 +36,21 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
   const onlyUsers = options.only.get("user");
   const undescribed = all.filter((p) => !p.description || p.database_id == null || p.owner_id == null);
   if (undescribed.length > 0) {
-    leftOut.push({ what: "projects without a description, database or owner", why: "DrofusProject requires them (dRofus refuses to create a project without a description)", names: undescribed.map(keyOf) });
+    leftOut.push({
+      what: "projects without a description, database or owner",
+      why: "DrofusProject requires them (dRofus refuses to create a project without a description)",
+      names: undescribed.map(keyOf),
+    });
   }
   const projects = all.filter((p) => !undescribed.includes(p) && (!onlyProjects || onlyProjects.has(p.name) || onlyProjects.has(keyOf(p))));
   const self = connection.username;
   const candidates = users.filter((u) => (!onlyUsers || onlyUsers.has(u.username)) && (options.includeBuiltin || u.username !== self));
   if (!options.includeBuiltin && self !== undefined && users.some((u) => u.username === self)) {
-    leftOut.push({ what: "the generator's own account's memberships", why: "the stack logs in with it (--include-builtin keeps them)", names: [self] });
+    leftOut.push({
+      what: "the generator's own account's memberships",
+      why: "the stack logs in with it (--include-builtin keeps them)",
+      names: [self],
+    });
   }
 
   // Sequential on purpose: the HTTP layer caps concurrency per origin anyway, and progress stays readable.
@@ -60,7 +68,10 @@ export async function readDrofus(connection: ResolvedConnection, options: ReadOp
   }
 
   const projectNames = resourceNames(projects.map(keyOf));
-  const projectVars = variableNames("project", projects.map((p) => p.name));
+  const projectVars = variableNames(
+    "project",
+    projects.map((p) => p.name),
+  );
   const varOf = (p: DrofusProjectRecord) => projectVars.get(p.name)!;
   // dRofus's own key of a membership is `username,projectId`: short, and stable for the project's life.
   const memberKey = (m: { username: string; project: DrofusProjectRecord }) => `${m.username}@${m.project.id}`;

@@ -26,7 +26,8 @@ function attributesOf(setting: FessNamedSetting): Value | undefined {
 
 export async function readFess(connection: ResolvedConnection, options: ReadOptions): Promise<GeneratedStack> {
   const client = fessClient(connection);
-  const keep = (kind: keyof typeof BUILTIN, name: string) => (options.only.get(kind)?.has(name) ?? true) && (options.includeBuiltin || !BUILTIN[kind].has(name));
+  const keep = (kind: keyof typeof BUILTIN, name: string) =>
+    (options.only.get(kind)?.has(name) ?? true) && (options.includeBuiltin || !BUILTIN[kind].has(name));
   const leftOut: LeftOut[] = [];
 
   options.progress("fess: reading roles");
@@ -37,17 +38,28 @@ export async function readFess(connection: ResolvedConnection, options: ReadOpti
   const allUsers = (await client.list("user")).sort(byKey((u) => u.name));
   options.progress(`fess: ${allUsers.length} users`);
 
-  const builtin = [...allRoles.map((r) => ["role", r.name] as const), ...allGroups.map((g) => ["group", g.name] as const), ...allUsers.map((u) => ["user", u.name] as const)]
+  const builtin = [
+    ...allRoles.map((r) => ["role", r.name] as const),
+    ...allGroups.map((g) => ["group", g.name] as const),
+    ...allUsers.map((u) => ["user", u.name] as const),
+  ]
     .filter(([kind, name]) => !options.includeBuiltin && BUILTIN[kind].has(name))
     .map(([kind, name]) => `${kind} ${name}`);
-  if (builtin.length > 0) leftOut.push({ what: "built-in objects", why: "every Fess installs them (--include-builtin keeps them)", names: builtin });
+  if (builtin.length > 0)
+    leftOut.push({ what: "built-in objects", why: "every Fess installs them (--include-builtin keeps them)", names: builtin });
 
   const roles = allRoles.filter((r) => keep("role", r.name));
   const groups = allGroups.filter((g) => keep("group", g.name));
   const users = allUsers.filter((u) => keep("user", u.name));
 
-  const roleVars = variableNames("role", roles.map((r) => r.name));
-  const groupVars = variableNames("group", groups.map((g) => g.name));
+  const roleVars = variableNames(
+    "role",
+    roles.map((r) => r.name),
+  );
+  const groupVars = variableNames(
+    "group",
+    groups.map((g) => g.name),
+  );
   const roleNames = resourceNames(roles.map((r) => r.name));
   const groupNames = resourceNames(groups.map((g) => g.name));
   const userNames = resourceNames(users.map((u) => u.name));
@@ -60,12 +72,14 @@ export async function readFess(connection: ResolvedConnection, options: ReadOpti
   };
   const unmanaged: string[] = [];
 
-  const named = (className: string, namesOf: Map<string, string>, vars: Map<string, string>) => (s: FessNamedSetting): Declaration => ({
-    className,
-    resourceName: namesOf.get(s.name)!,
-    variable: vars.get(s.name)!,
-    args: { name: s.name, attributes: attributesOf(s), adopt: true },
-  });
+  const named =
+    (className: string, namesOf: Map<string, string>, vars: Map<string, string>) =>
+    (s: FessNamedSetting): Declaration => ({
+      className,
+      resourceName: namesOf.get(s.name)!,
+      variable: vars.get(s.name)!,
+      args: { name: s.name, attributes: attributesOf(s), adopt: true },
+    });
   const userDecl = (u: FessUserSetting): Declaration => {
     const userRoles = held(u.roles, roleVars);
     const userGroups = held(u.groups, groupVars);
@@ -79,7 +93,11 @@ export async function readFess(connection: ResolvedConnection, options: ReadOpti
   };
   const userDecls = users.map(userDecl);
   if (unmanaged.length > 0) {
-    leftOut.push({ what: "roles or groups of users holding an id that encodes no name", why: "declaring them would drop that id; fix it in Fess, then declare them", names: unmanaged });
+    leftOut.push({
+      what: "roles or groups of users holding an id that encodes no name",
+      why: "declaring them would drop that id; fix it in Fess, then declare them",
+      names: unmanaged,
+    });
   }
 
   return {

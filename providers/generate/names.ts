@@ -42,7 +42,8 @@ function uniqueNames(keys: readonly string[], unsafe: RegExp, prefix: string): M
   for (const key of keys) {
     const name = prefix + derive(key, unsafe).name;
     const clash = owner.get(name);
-    if (clash !== undefined && clash !== key) throw new Error(`the keys ${JSON.stringify(clash)} and ${JSON.stringify(key)} both give the name ${name}`);
+    if (clash !== undefined && clash !== key)
+      throw new Error(`the keys ${JSON.stringify(clash)} and ${JSON.stringify(key)} both give the name ${name}`);
     owner.set(name, key);
     names.set(key, name);
   }

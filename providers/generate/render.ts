@@ -92,7 +92,10 @@ export function renderProgram(stack: GeneratedStack, command: string): string {
 }
 
 /** Every file of the project, by name. */
-export function renderProject(stack: GeneratedStack, options: { command: string; projectName: string; packageVersion: string; url: string }): Map<string, string> {
+export function renderProject(
+  stack: GeneratedStack,
+  options: { command: string; projectName: string; packageVersion: string; url: string },
+): Map<string, string> {
   const files = new Map<string, string>();
   files.set("index.ts", renderProgram(stack, options.command));
   files.set(
@@ -128,7 +131,14 @@ export function renderProject(stack: GeneratedStack, options: { command: string;
     `${JSON.stringify(
       {
         "//": "Pulumi type-checks the program on each run, as `npm run typecheck` does; node16 resolution works with TypeScript 5 and 6.",
-        compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, esModuleInterop: true, skipLibCheck: true },
+        compilerOptions: {
+          target: "ES2022",
+          module: "node16",
+          moduleResolution: "node16",
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
         files: ["index.ts"],
       },
       null,
@@ -155,7 +165,11 @@ function renderReadme(stack: GeneratedStack, options: { command: string; url: st
     "```sh",
     "npm install",
     "pulumi stack init <stack>",
-    ...stack.configKeys.map((k) => (k.secret ? `pulumi config set --secret ${k.key}   # ${k.why}` : `pulumi config set ${k.key} ${k.key.endsWith(":url") ? options.url : "<value>"}   # ${k.why}`)),
+    ...stack.configKeys.map((k) =>
+      k.secret
+        ? `pulumi config set --secret ${k.key}   # ${k.why}`
+        : `pulumi config set ${k.key} ${k.key.endsWith(":url") ? options.url : "<value>"}   # ${k.why}`,
+    ),
     "pulumi preview   # every resource shows as create: an adoption, no write to the server",
     "pulumi up",
     "pulumi preview --expect-no-changes",
@@ -174,6 +188,12 @@ function renderReadme(stack: GeneratedStack, options: { command: string; url: st
     for (const n of stack.notes) lines.push(`- ${n}`);
     lines.push("");
   }
-  lines.push("## After adoption", "", "`adopt: true` only matters when a resource is created; it can stay. Deleting a declaration", "makes `pulumi up` delete the object (each resource's documented delete behaviour applies).", "");
+  lines.push(
+    "## After adoption",
+    "",
+    "`adopt: true` only matters when a resource is created; it can stay. Deleting a declaration",
+    "makes `pulumi up` delete the object (each resource's documented delete behaviour applies).",
+    "",
+  );
   return lines.join("\n");
 }

@@ -46,14 +46,23 @@ export async function readScenari(connection: ResolvedConnection, options: ReadO
   const builtin = (a: ScenariAccountRecord) => a.isReadOnly === true || a.account === self;
   const dropped = accounts.filter((a) => !options.includeBuiltin && builtin(a)).map((a) => a.account);
   if (dropped.length > 0) {
-    leftOut.push({ what: "system and own accounts", why: "read-only accounts belong to the server, and the stack logs in with its own (--include-builtin keeps them)", names: dropped });
+    leftOut.push({
+      what: "system and own accounts",
+      why: "read-only accounts belong to the server, and the stack logs in with its own (--include-builtin keeps them)",
+      names: dropped,
+    });
   }
   const kept = accounts.filter((a) => options.includeBuiltin || !builtin(a));
   const groups = parentsFirst(kept.filter((a) => typeOf(a) === "group" && keep("group", a.account)));
   const users = kept.filter((a) => typeOf(a) === "user" && keep("user", a.account));
 
   const unkeyed = allWsps.filter((w) => keyOf(w) === undefined).map((w) => w.wspCd);
-  if (unkeyed.length > 0) leftOut.push({ what: "workspaces without an alias", why: "a ScenariWorkspace on a database backend is known by its alias; give them one in Scenari", names: unkeyed });
+  if (unkeyed.length > 0)
+    leftOut.push({
+      what: "workspaces without an alias",
+      why: "a ScenariWorkspace on a database backend is known by its alias; give them one in Scenari",
+      names: unkeyed,
+    });
   const wsps = allWsps.filter((w) => keyOf(w) !== undefined && keep("workspace", keyOf(w)!)).sort(byKey((w) => keyOf(w)!));
 
   const total = wsps.length;
@@ -64,9 +73,15 @@ export async function readScenari(connection: ResolvedConnection, options: ReadO
   }
 
   const groupNames = resourceNames(groups.map((g) => g.account));
-  const groupVars = variableNames("group", groups.map((g) => g.account));
+  const groupVars = variableNames(
+    "group",
+    groups.map((g) => g.account),
+  );
   const userNames = resourceNames(users.map((u) => u.account));
-  const userVars = variableNames("user", users.map((u) => u.account));
+  const userVars = variableNames(
+    "user",
+    users.map((u) => u.account),
+  );
   const wspNames = resourceNames(wsps.map((w) => keyOf(w)!));
   const groupRef = (account: string): Value => {
     const v = groupVars.get(account);
@@ -134,10 +149,19 @@ export async function readScenari(connection: ResolvedConnection, options: ReadO
       extIt: fs ? undefined : flag("extIt"),
       mirror: fs ? undefined : flag("mirror"),
       // The root role map is authoritative when declared: always written, even empty.
-      roles: Object.fromEntries(Object.entries(roles).map(([account, e]) => [account, e.denied ? { allowed: e.allowed, denied: e.denied } : { allowed: e.allowed }] as [string, Value])),
+      roles: Object.fromEntries(
+        Object.entries(roles).map(
+          ([account, e]) => [account, e.denied ? { allowed: e.allowed, denied: e.denied } : { allowed: e.allowed }] as [string, Value],
+        ),
+      ),
       adopt: true,
     };
-    return { className: "ScenariWorkspace", resourceName: wspNames.get(keyOf(w)!)!, args, ...(waits.length > 0 ? { dependsOn: [...new Set(waits)] } : {}) };
+    return {
+      className: "ScenariWorkspace",
+      resourceName: wspNames.get(keyOf(w)!)!,
+      args,
+      ...(waits.length > 0 ? { dependsOn: [...new Set(waits)] } : {}),
+    };
   });
 
   return {

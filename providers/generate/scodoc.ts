@@ -63,22 +63,39 @@ export async function readScodoc(connection: ResolvedConnection, options: ReadOp
   const builtinRoles = new Set(SCODOC_BUILTIN_ROLES);
   const roles = allRoles.filter((r) => keep("role", r.role_name) && (options.includeBuiltin || !builtinRoles.has(r.role_name)));
   const droppedBuiltinRoles = allRoles.filter((r) => !options.includeBuiltin && builtinRoles.has(r.role_name)).map((r) => r.role_name);
-  if (droppedBuiltinRoles.length > 0) leftOut.push({ what: "built-in roles", why: "ScoDoc creates them on install and resets them on upgrade (--include-builtin keeps them)", names: droppedBuiltinRoles });
+  if (droppedBuiltinRoles.length > 0)
+    leftOut.push({
+      what: "built-in roles",
+      why: "ScoDoc creates them on install and resets them on upgrade (--include-builtin keeps them)",
+      names: droppedBuiltinRoles,
+    });
 
   // `--only departement=...` narrows users too: those at home in, or granted a role in, a kept departement.
   const deptFilter = options.only.get("departement");
   const attached = (u: ScodocUserRecord) =>
-    !deptFilter || (u.dept != null && deptFilter.has(u.dept)) || parseRolesString(u.roles_string).some((g) => g.departement !== undefined && deptFilter.has(g.departement));
+    !deptFilter ||
+    (u.dept != null && deptFilter.has(u.dept)) ||
+    parseRolesString(u.roles_string).some((g) => g.departement !== undefined && deptFilter.has(g.departement));
   const self = connection.username;
   const users = allUsers.filter((u) => keep("user", u.user_name) && attached(u) && (options.includeBuiltin || u.user_name !== self));
   if (!options.includeBuiltin && self !== undefined && allUsers.some((u) => u.user_name === self)) {
-    leftOut.push({ what: "the generator's own account", why: "the stack logs in with it; a change to it could lock the stack out (--include-builtin keeps it)", names: [self] });
+    leftOut.push({
+      what: "the generator's own account",
+      why: "the stack logs in with it; a change to it could lock the stack out (--include-builtin keeps it)",
+      names: [self],
+    });
   }
 
   const deptNames = resourceNames(depts.map((d) => d.acronym));
-  const deptVars = variableNames("dept", depts.map((d) => d.acronym));
+  const deptVars = variableNames(
+    "dept",
+    depts.map((d) => d.acronym),
+  );
   const roleNames = resourceNames(roles.map((r) => r.role_name));
-  const roleVars = variableNames("role", roles.map((r) => r.role_name));
+  const roleVars = variableNames(
+    "role",
+    roles.map((r) => r.role_name),
+  );
   const userNames = resourceNames(users.map((u) => u.user_name));
 
   // A reference when the program declares the object, so the engine orders creates; the plain name otherwise.
@@ -118,7 +135,10 @@ export async function readScodoc(connection: ResolvedConnection, options: ReadOp
     if (u.cas_allow_scodoc_login) args.casAllowScodocLogin = true;
     // Authoritative, even when empty: the program owns every grant of the user.
     const grants = parseRolesString(u.roles_string).sort(byKey((g) => `${g.role}\u0000${g.departement ?? ""}`));
-    args.roles = grants.map((g): Value => (g.departement === undefined ? { role: roleRef(g.role) } : { role: roleRef(g.role), departement: deptRef(g.departement) }));
+    args.roles = grants.map(
+      (g): Value =>
+        g.departement === undefined ? { role: roleRef(g.role) } : { role: roleRef(g.role), departement: deptRef(g.departement) },
+    );
     args.adopt = true;
     return { className: "ScodocUser", resourceName: userNames.get(u.user_name)!, args };
   });
@@ -136,7 +156,12 @@ export async function readScodoc(connection: ResolvedConnection, options: ReadOp
       { key: "scodoc:password", secret: true, why: "its password" },
     ],
     leftOut,
-    counts: { departements: deptDecls.length, roles: roleDecls.length, users: userDecls.length, grants: userDecls.reduce((n, d) => n + ((d.args.roles as Value[] | undefined)?.length ?? 0), 0) },
+    counts: {
+      departements: deptDecls.length,
+      roles: roleDecls.length,
+      users: userDecls.length,
+      grants: userDecls.reduce((n, d) => n + ((d.args.roles as Value[] | undefined)?.length ?? 0), 0),
+    },
     notes: [
       "Passwords: ScoDoc never returns them, and a user's password input is optional, so none is declared; add `password: config.requireSecret(...)` to a user to manage it.",
       "User fields the server leaves empty are not declared, so the program does not manage them; write one (even `null`) to manage it.",

@@ -40,7 +40,12 @@ export async function findAccount(client: ScenariClient, type: AccountType, acco
  * account of the other type). A refresh reads it from the list shared by the
  * process; everything else asks the server for it alone.
  */
-export async function readAccount(client: ScenariClient, type: AccountType, account: string, forRefresh = false): Promise<ScenariAccountRecord | undefined> {
+export async function readAccount(
+  client: ScenariClient,
+  type: AccountType,
+  account: string,
+  forRefresh = false,
+): Promise<ScenariAccountRecord | undefined> {
   const record = await (forRefresh ? client.accountForRefresh(account) : client.account(account));
   return record && typeOf(record) === type ? record : undefined;
 }

@@ -173,12 +173,27 @@ const EXEC_FRAME = "script";
  * not read as "already gone", or a destroy against a wrong URL would
  * succeed having deleted nothing.
  */
-const OBJECT_404: ReadonlySet<string> = new Set(["UpdateWspProps", "UpdateWspType", "DeleteWsp", "DeletePermanentlyWsp", "RestoreWsp", "GetSrc", "SetSpecifiedRoles"]);
+const OBJECT_404: ReadonlySet<string> = new Set([
+  "UpdateWspProps",
+  "UpdateWspType",
+  "DeleteWsp",
+  "DeletePermanentlyWsp",
+  "RestoreWsp",
+  "GetSrc",
+  "SetSpecifiedRoles",
+]);
 
 function serviceMissing(error: NotFound): AccessError {
   const { app, method, path, status, serverMessage } = error;
   return new AccessError(
-    { app, method, path, status, ...(serverMessage ? { serverMessage } : {}), hint: "scenari:url must be the chain portlet's URL, e.g. https://scenari.example.com/scenarichain-server" },
+    {
+      app,
+      method,
+      path,
+      status,
+      ...(serverMessage ? { serverMessage } : {}),
+      hint: "scenari:url must be the chain portlet's URL, e.g. https://scenari.example.com/scenarichain-server",
+    },
     { cause: error },
   );
 }
@@ -191,7 +206,18 @@ const CSRF = { Sccsrf: "1" } as const;
  * to what `List` sends by default, and which ones those are is not
  * documented, so a list read here carries what `Display` would.
  */
-const REFRESH_FIELDS = ["userType", "nickNames", "firstName", "lastName", "groupName", "email", "groups", "grantedRoles", "inheritedRoles", "isDisabled"] as const;
+const REFRESH_FIELDS = [
+  "userType",
+  "nickNames",
+  "firstName",
+  "lastName",
+  "groupName",
+  "email",
+  "groups",
+  "grantedRoles",
+  "inheritedRoles",
+  "isDisabled",
+] as const;
 
 const clients = new Map<string, ScenariClient>();
 
@@ -207,7 +233,9 @@ export class ScenariClient {
 
   constructor(connection: ResolvedConnection) {
     this.http = new HttpClient(connection.http, { auth: basicAuthenticator(connection), describeError });
-    this.#accountList = this.http.snapshot(async () => new Map((await this.listAccounts(undefined, REFRESH_FIELDS)).map((a) => [a.account, a])));
+    this.#accountList = this.http.snapshot(
+      async () => new Map((await this.listAccounts(undefined, REFRESH_FIELDS)).map((a) => [a.account, a])),
+    );
   }
 
   /** A cheap authenticated call: 200 when the server is up and the credentials are good. */
@@ -263,7 +291,14 @@ export class ScenariClient {
   /** A partial merge: props not sent are kept. Every value sent is absolute, so a replay is harmless. */
   async updateAccount(type: AccountType, account: string, props: { [key: string]: CdmValue | undefined }): Promise<ScenariAccountRecord> {
     const cdaction = type === "user" ? "UpdateUser" : "UpdateGroup";
-    return this.#accountWrite({ method: "POST", service: "adminUsers", cdaction, param: account, form: { userProps: cdmObject(props) }, idempotent: true });
+    return this.#accountWrite({
+      method: "POST",
+      service: "adminUsers",
+      cdaction,
+      param: account,
+      form: { userProps: cdmObject(props) },
+      idempotent: true,
+    });
   }
 
   /** Unknown accounts are skipped by the server, so dropping twice is harmless. */
@@ -333,7 +368,10 @@ export class ScenariClient {
   /** Every workspace outside the trash. */
   async listWorkspaces(): Promise<ScenariWorkspaceRecord[]> {
     const call: Call = { method: "GET", service: "adminWsp", cdaction: "List" };
-    const body = await this.#json(call, z.object({ wspProvider: z.object({ backEnd: z.string() }).partial().nullish(), wsps: z.array(infoWspSchema) }));
+    const body = await this.#json(
+      call,
+      z.object({ wspProvider: z.object({ backEnd: z.string() }).partial().nullish(), wsps: z.array(infoWspSchema) }),
+    );
     return body.wsps.flatMap((w) => this.#workspaceOf(call, { ...w, wspProvider: w.wspProvider ?? body.wspProvider }) ?? []);
   }
 
@@ -350,7 +388,14 @@ export class ScenariClient {
    * first one took.
    */
   async createWorkspace(params: { [key: string]: CdmValue | undefined }, model: ResolvedModel): Promise<ScenariWorkspaceRecord> {
-    const call: Call = { method: "PUT", service: "adminWsp", cdaction: "CreateWsp", query: { createParams: cdmObject(params) }, xml: wspTypeXml(model), idempotent: false };
+    const call: Call = {
+      method: "PUT",
+      service: "adminWsp",
+      cdaction: "CreateWsp",
+      query: { createParams: cdmObject(params) },
+      xml: wspTypeXml(model),
+      idempotent: false,
+    };
     const made = await this.#workspaceOf(call, await this.#json(call, infoWspSchema));
     if (!made) throw this.#fail(InvalidResponse, call, "the server answered noWsp to a create");
     return made;
@@ -358,7 +403,14 @@ export class ScenariClient {
 
   /** A partial merge of the workspace's properties; its answer is not used (the Python client ignores it too). */
   async updateWorkspaceProps(wspCd: string, params: { [key: string]: CdmValue | undefined }): Promise<void> {
-    await this.#wspWrite({ method: "POST", service: "adminWsp", cdaction: "UpdateWspProps", param: wspCd, query: { updateParams: cdmObject(params) }, idempotent: true });
+    await this.#wspWrite({
+      method: "POST",
+      service: "adminWsp",
+      cdaction: "UpdateWspProps",
+      param: wspCd,
+      query: { updateParams: cdmObject(params) },
+      idempotent: true,
+    });
   }
 
   async updateWorkspaceModel(wspCd: string, model: ResolvedModel): Promise<void> {
@@ -367,12 +419,26 @@ export class ScenariClient {
 
   /** `DeleteWsp`: to the trash on a database backend; on a file system, unregistered (content kept unless `deleteContent`). */
   async deleteWorkspace(wspCd: string, params: { deleteGen: boolean; deleteContent?: boolean }): Promise<void> {
-    await this.#wspWrite({ method: "POST", service: "adminWsp", cdaction: "DeleteWsp", param: wspCd, query: { deleteParams: cdmObject(params) }, idempotent: true });
+    await this.#wspWrite({
+      method: "POST",
+      service: "adminWsp",
+      cdaction: "DeleteWsp",
+      param: wspCd,
+      query: { deleteParams: cdmObject(params) },
+      idempotent: true,
+    });
   }
 
   /** `DeletePermanentlyWsp`: gone for good, from the trash or not. */
   async purgeWorkspace(wspCd: string, params: { deleteGen: boolean }): Promise<void> {
-    await this.#wspWrite({ method: "POST", service: "adminWsp", cdaction: "DeletePermanentlyWsp", param: wspCd, query: { deleteParams: cdmObject(params) }, idempotent: true });
+    await this.#wspWrite({
+      method: "POST",
+      service: "adminWsp",
+      cdaction: "DeletePermanentlyWsp",
+      param: wspCd,
+      query: { deleteParams: cdmObject(params) },
+      idempotent: true,
+    });
   }
 
   async restoreWorkspace(wspCd: string): Promise<void> {
@@ -381,7 +447,10 @@ export class ScenariClient {
 
   /** The role map of the workspace's root. */
   async roles(wspCd: string): Promise<ScenariRoleMap> {
-    return this.#json({ method: "GET", service: "wspSrc", cdaction: "GetSrc", param: wspCd, query: { format: "specifiedRoles", refUri: "" } }, roleMapSchema);
+    return this.#json(
+      { method: "GET", service: "wspSrc", cdaction: "GetSrc", param: wspCd, query: { format: "specifiedRoles", refUri: "" } },
+      roleMapSchema,
+    );
   }
 
   /** Sets the given accounts' entries on the root (others are left alone) and answers the root's whole map. */
@@ -389,7 +458,14 @@ export class ScenariClient {
     // fromEntries defines own properties, so no account name can reach a prototype.
     const options = Object.fromEntries([...changes].map(([account, change]) => [account, change]));
     return this.#json(
-      { method: "POST", service: "wspSrc", cdaction: "SetSpecifiedRoles", param: wspCd, query: { refUri: "", options: serializeCdm(options) }, idempotent: true },
+      {
+        method: "POST",
+        service: "wspSrc",
+        cdaction: "SetSpecifiedRoles",
+        param: wspCd,
+        query: { refUri: "", options: serializeCdm(options) },
+        idempotent: true,
+      },
       roleMapSchema,
     );
   }
@@ -402,7 +478,8 @@ export class ScenariClient {
 
   #workspaceOf(call: Call, info: z.infer<typeof infoWspSchema>): ScenariWorkspaceRecord | undefined {
     if (info.status === "noWsp") return undefined;
-    if (!info.wspCd || !info.wspType) throw this.#fail(InvalidResponse, call, `the workspace answer has no ${info.wspCd ? "wspType" : "wspCd"}`);
+    if (!info.wspCd || !info.wspType)
+      throw this.#fail(InvalidResponse, call, `the workspace answer has no ${info.wspCd ? "wspType" : "wspCd"}`);
     const props: Record<string, string> = {};
     for (const [key, value] of Object.entries(info.props ?? {})) props[key] = String(value);
     return {

@@ -82,7 +82,12 @@ export const groupSpec: ResourceSpec<Input, State, ScenariClient> = {
   async update({ client }, id, previous, input, changed) {
     const props = groupProps(input, changed);
     const g = Object.keys(props).length > 0 ? await client.updateAccount("group", id, props) : await readAccount(client, "group", id);
-    if (!g) throw new InvalidInput("scenari", `group ${String(previous.account)} no longer exists`, "run `pulumi refresh` so the next `up` recreates it");
+    if (!g)
+      throw new InvalidInput(
+        "scenari",
+        `group ${String(previous.account)} no longer exists`,
+        "run `pulumi refresh` so the next `up` recreates it",
+      );
     return toState(g);
   },
 

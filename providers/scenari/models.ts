@@ -162,7 +162,11 @@ export function versionMatches(prefix: string, version: string): boolean {
 export function resolveModel(installed: readonly InstalledModel[], request: ModelRequest): ResolvedModel {
   const byKey = installed.filter((m) => m.key === request.key);
   if (byKey.length === 0) {
-    throw new InvalidInput("scenari", `model.key: no model "${request.key}" is installed on this server`, `installed: ${describeCatalogue(installed)}`);
+    throw new InvalidInput(
+      "scenari",
+      `model.key: no model "${request.key}" is installed on this server`,
+      `installed: ${describeCatalogue(installed)}`,
+    );
   }
   const byLang = request.lang === undefined ? byKey : byKey.filter((m) => m.lang === request.lang);
   if (byLang.length === 0) {

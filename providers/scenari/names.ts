@@ -26,7 +26,10 @@ export const alias = z
   .string()
   .min(1, "must not be empty")
   .regex(/^[A-Za-z0-9_-]+$/, "may only contain letters, digits, _ and -")
-  .refine((value) => !WSP_CD_PATTERN.test(value), "must not be 22 letters and digits: that is the shape of a workspace code, which the server would confuse it with");
+  .refine(
+    (value) => !WSP_CD_PATTERN.test(value),
+    "must not be 22 letters and digits: that is the shape of a workspace code, which the server would confuse it with",
+  );
 
 /** A workspace's code on a file-system backend, where it names the folder. */
 export const code = z

@@ -102,7 +102,12 @@ export const userSpec: ResourceSpec<Input, State, ScenariClient> = {
   async update({ client }, id, previous, input, changed) {
     const props = userProps(input, changed);
     const u = Object.keys(props).length > 0 ? await client.updateAccount("user", id, props) : await readAccount(client, "user", id);
-    if (!u) throw new InvalidInput("scenari", `user ${String(previous.account)} no longer exists`, "run `pulumi refresh` so the next `up` recreates it");
+    if (!u)
+      throw new InvalidInput(
+        "scenari",
+        `user ${String(previous.account)} no longer exists`,
+        "run `pulumi refresh` so the next `up` recreates it",
+      );
     return toState(u);
   },
 

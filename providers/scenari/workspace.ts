@@ -13,7 +13,10 @@ import { canonicalRoleMap, roleChanges, roleMapFromServer, type RoleMap } from "
 const model = z
   .object({
     key: z.string().min(1, "must not be empty"),
-    version: z.string().regex(/^\d+(\.\d+)*$/, "must be dotted numbers, such as 5 or 5.0.5").optional(),
+    version: z
+      .string()
+      .regex(/^\d+(\.\d+)*$/, "must be dotted numbers, such as 5 or 5.0.5")
+      .optional(),
     lang: z.string().min(1, "must not be empty").optional(),
     options: z.array(z.string().min(1, "an option key must not be empty")).optional(),
   })
@@ -48,7 +51,8 @@ const inputs = z
       .superRefine((map, ctx) => {
         for (const key of Object.keys(map)) {
           const name = account.safeParse(key);
-          if (!name.success) ctx.addIssue({ code: "custom", path: [key], message: `account name: ${name.error.issues[0]?.message ?? "invalid"}` });
+          if (!name.success)
+            ctx.addIssue({ code: "custom", path: [key], message: `account name: ${name.error.issues[0]?.message ?? "invalid"}` });
         }
       })
       .optional(),
@@ -69,7 +73,11 @@ const inputs = z
     if (w.code !== undefined) {
       for (const field of DB_ONLY) {
         if (w[field] !== undefined) {
-          ctx.addIssue({ code: "custom", path: [field], message: "a database-backend setting, but code names a workspace of a file-system backend" });
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: "a database-backend setting, but code names a workspace of a file-system backend",
+          });
         }
       }
     }
@@ -217,7 +225,11 @@ async function explainRefusedCreate(client: ScenariClient, input: Input, error: 
   if (error instanceof BadRequest) {
     const backEnd = await client.backEnd().catch(() => undefined);
     if (backEnd === "odb" && input.code !== undefined) {
-      return new InvalidInput("scenari", "code: this server keeps its workspaces in a database, where a workspace is known by its alias", "set alias instead of code");
+      return new InvalidInput(
+        "scenari",
+        "code: this server keeps its workspaces in a database, where a workspace is known by its alias",
+        "set alias instead of code",
+      );
     }
     if (backEnd === "fs" && input.alias !== undefined) {
       return new InvalidInput(
@@ -280,7 +292,8 @@ export const workspaceSpec: ResourceSpec<Input, State, ScenariClient> = {
     if (changed.has("roles")) await checkAccounts(client, input.roles);
     const current = { wspType: previous.wspType, wspOptions: previous.wspOptions };
     // A program that now asks for what the workspace already has (say, version "5" for 5.0.5) needs no new type.
-    const resolved = changed.has("model") && !modelSatisfies(input.model, current) ? resolveModel(await client.models(), input.model) : undefined;
+    const resolved =
+      changed.has("model") && !modelSatisfies(input.model, current) ? resolveModel(await client.models(), input.model) : undefined;
 
     const params = updateParams(input, changed);
     if (Object.keys(params).length > 0) await client.updateWorkspaceProps(id, params);
@@ -294,7 +307,11 @@ export const workspaceSpec: ResourceSpec<Input, State, ScenariClient> = {
 
     const w = await client.workspace(id);
     if (!w || w.trashed) {
-      throw new InvalidInput("scenari", `workspace ${previous.alias ?? previous.code ?? id} (wspCd ${id}) no longer exists or is in the trash`, "run `pulumi refresh` so the next `up` recreates it");
+      throw new InvalidInput(
+        "scenari",
+        `workspace ${previous.alias ?? previous.code ?? id} (wspCd ${id}) no longer exists or is in the trash`,
+        "run `pulumi refresh` so the next `up` recreates it",
+      );
     }
     roles ??= roleMapFromServer(await client.roles(id));
     return toState(w, input.model, roles, previous.backEnd);
@@ -475,7 +492,22 @@ export class ScenariWorkspace extends AccessResource {
 
   constructor(name: string, args: ScenariWorkspaceArgs, opts?: pulumi.CustomResourceOptions) {
     super("scenari:Workspace", name, { ...args }, opts, {
-      outputs: ["wspCd", "backEnd", "wspType", "wspOptions", "alias", "code", "description", "skins", "publicWsp", "airIt", "extIt", "mirror", "roles", "deletionPolicy"],
+      outputs: [
+        "wspCd",
+        "backEnd",
+        "wspType",
+        "wspOptions",
+        "alias",
+        "code",
+        "description",
+        "skins",
+        "publicWsp",
+        "airIt",
+        "extIt",
+        "mirror",
+        "roles",
+        "deletionPolicy",
+      ],
     });
   }
 }

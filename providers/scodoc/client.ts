@@ -45,7 +45,20 @@ export type ScodocUserRecord = z.infer<typeof userSchema>;
 
 /** The editable fields of a user, in ScoDoc's own names. */
 export type ScodocUserFields = Partial<
-  Pick<ScodocUserRecord, "nom" | "prenom" | "email" | "dept" | "active" | "date_expiration" | "cas_id" | "cas_allow_login" | "cas_allow_scodoc_login" | "email_institutionnel" | "edt_id">
+  Pick<
+    ScodocUserRecord,
+    | "nom"
+    | "prenom"
+    | "email"
+    | "dept"
+    | "active"
+    | "date_expiration"
+    | "cas_id"
+    | "cas_allow_login"
+    | "cas_allow_scodoc_login"
+    | "email_institutionnel"
+    | "edt_id"
+  >
 >;
 
 export interface ScodocGrant {
@@ -190,12 +203,21 @@ export class ScodocClient {
   }
 
   async createDepartement(acronym: string, visible: boolean): Promise<ScodocDepartementRecord> {
-    return (await this.http.request({ method: "POST", path: "/departement/create", json: { acronym, visible }, schema: departementSchema })).body;
+    return (await this.http.request({ method: "POST", path: "/departement/create", json: { acronym, visible }, schema: departementSchema }))
+      .body;
   }
 
   async editDepartement(acronym: string, visible: boolean): Promise<ScodocDepartementRecord> {
     // `visible` is always sent: ScoDoc reads a missing one as false.
-    return (await this.http.request({ method: "POST", path: `/departement/${segment(acronym)}/edit`, json: { visible }, idempotent: true, schema: departementSchema })).body;
+    return (
+      await this.http.request({
+        method: "POST",
+        path: `/departement/${segment(acronym)}/edit`,
+        json: { visible },
+        idempotent: true,
+        schema: departementSchema,
+      })
+    ).body;
   }
 
   async deleteDepartement(acronym: string): Promise<void> {
@@ -203,7 +225,11 @@ export class ScodocClient {
   }
 
   async studentCount(acronym: string): Promise<number> {
-    const res = await this.http.request({ method: "GET", path: `/departement/${segment(acronym)}/etudiants`, schema: z.array(z.unknown()) });
+    const res = await this.http.request({
+      method: "GET",
+      path: `/departement/${segment(acronym)}/etudiants`,
+      schema: z.array(z.unknown()),
+    });
     return res.body.length;
   }
 
@@ -218,11 +244,14 @@ export class ScodocClient {
   }
 
   async createRole(name: string, permissions: readonly string[]): Promise<ScodocRoleRecord> {
-    return (await this.http.request({ method: "POST", path: `/role/create/${segment(name)}`, json: { permissions }, schema: roleSchema })).body;
+    return (await this.http.request({ method: "POST", path: `/role/create/${segment(name)}`, json: { permissions }, schema: roleSchema }))
+      .body;
   }
 
   async editRole(name: string, change: { role_name?: string; permissions?: readonly string[] }): Promise<ScodocRoleRecord> {
-    return (await this.http.request({ method: "POST", path: `/role/${segment(name)}/edit`, json: change, idempotent: true, schema: roleSchema })).body;
+    return (
+      await this.http.request({ method: "POST", path: `/role/${segment(name)}/edit`, json: change, idempotent: true, schema: roleSchema })
+    ).body;
   }
 
   async deleteRole(name: string): Promise<void> {
@@ -260,11 +289,14 @@ export class ScodocClient {
   }
 
   async createUser(userName: string, fields: ScodocUserFields): Promise<ScodocUserRecord> {
-    return (await this.http.request({ method: "POST", path: "/user/create", json: { user_name: userName, ...fields }, schema: userSchema })).body;
+    return (await this.http.request({ method: "POST", path: "/user/create", json: { user_name: userName, ...fields }, schema: userSchema }))
+      .body;
   }
 
   async editUser(id: number, fields: ScodocUserFields): Promise<ScodocUserRecord> {
-    return (await this.http.request({ method: "POST", path: `/user/${segment(id)}/edit`, json: fields, idempotent: true, schema: userSchema })).body;
+    return (
+      await this.http.request({ method: "POST", path: `/user/${segment(id)}/edit`, json: fields, idempotent: true, schema: userSchema })
+    ).body;
   }
 
   async setPassword(id: number, password: string): Promise<void> {

@@ -76,7 +76,12 @@ export const roleSpec: ResourceSpec<Input, State, ScodocClient> = {
   async update(ctx, id, previous, input, changed) {
     await checkPermissions(ctx.client, changed.has("permissions") ? input.permissions : undefined);
     const current = await roleById(ctx, id, previous.name);
-    if (!current) throw new InvalidInput("scodoc", `role ${String(previous.name)} (id ${id}) no longer exists`, "run `pulumi refresh` so the next `up` recreates it");
+    if (!current)
+      throw new InvalidInput(
+        "scodoc",
+        `role ${String(previous.name)} (id ${id}) no longer exists`,
+        "run `pulumi refresh` so the next `up` recreates it",
+      );
     const r = await ctx.client.editRole(current.role_name, {
       ...(changed.has("name") ? { role_name: input.name } : {}),
       ...(changed.has("permissions") ? { permissions: input.permissions ?? [] } : {}),

@@ -4,7 +4,14 @@ import type { ConnectionArgs } from "../core/connection";
 import { BadRequest, InvalidInput, withHint } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
-import { parseRolesString, scodocClient, type ScodocClient, type ScodocGrant, type ScodocUserFields, type ScodocUserRecord } from "./client";
+import {
+  parseRolesString,
+  scodocClient,
+  type ScodocClient,
+  type ScodocGrant,
+  type ScodocUserFields,
+  type ScodocUserRecord,
+} from "./client";
 import { acronym, roleName, userName } from "./names";
 
 const grant = z
@@ -34,7 +41,10 @@ const inputs = z
     casId: z.string().nullable().optional(),
     casAllowLogin: z.boolean().optional(),
     casAllowScodocLogin: z.boolean().optional(),
-    emailInstitutionnel: z.union([z.email("must be an email address"), z.literal("")]).nullable().optional(),
+    emailInstitutionnel: z
+      .union([z.email("must be an email address"), z.literal("")])
+      .nullable()
+      .optional(),
     edtId: z.string().nullable().optional(),
     password: z.string().min(1, "must not be empty").optional(),
     roles: z.array(grant).optional(),
@@ -107,9 +117,18 @@ async function checkGrants(client: ScodocClient, grants: readonly ScodocGrant[])
   const roleNames = new Set(roles.map((r) => r.role_name));
   const acronyms = new Set(depts.map((d) => d.acronym));
   for (const [i, g] of grants.entries()) {
-    if (!roleNames.has(g.role)) throw new InvalidInput("scodoc", `roles[${i}].role: no role ${g.role} on the server`, "create it with a ScodocRole, or use one of: " + [...roleNames].sort().join(", "));
+    if (!roleNames.has(g.role))
+      throw new InvalidInput(
+        "scodoc",
+        `roles[${i}].role: no role ${g.role} on the server`,
+        "create it with a ScodocRole, or use one of: " + [...roleNames].sort().join(", "),
+      );
     if (g.departement !== undefined && !acronyms.has(g.departement)) {
-      throw new InvalidInput("scodoc", `roles[${i}].departement: no departement ${g.departement} on the server`, "create it with a ScodocDepartement, or omit departement for a grant in every departement");
+      throw new InvalidInput(
+        "scodoc",
+        `roles[${i}].departement: no departement ${g.departement} on the server`,
+        "create it with a ScodocDepartement, or omit departement for a grant in every departement",
+      );
     }
   }
 }
@@ -151,7 +170,10 @@ export const userSpec: ResourceSpec<Input, State, ScodocClient> = {
   sets: ["roles"],
   canonical(field, value) {
     if (value === "") return undefined;
-    if (field === "roles" && Array.isArray(value)) return sortGrants(value as ScodocGrant[]).map((g) => (g.departement ? { role: g.role, departement: g.departement } : { role: g.role }));
+    if (field === "roles" && Array.isArray(value))
+      return sortGrants(value as ScodocGrant[]).map((g) =>
+        g.departement ? { role: g.role, departement: g.departement } : { role: g.role },
+      );
     if (field === "dateExpiration" && typeof value === "string") return utcInstant(value);
     return value;
   },

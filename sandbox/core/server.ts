@@ -149,7 +149,11 @@ export class Sandbox<S> {
     if (fault.kind !== "none" && !fault.after) {
       record(fault.kind === "reset" ? 0 : fault.status, fault.label);
       if (fault.kind === "reset") return void req.socket.destroy();
-      if (fault.redirectTo) return send(res, { status: fault.status, headers: { location: `${fault.redirectTo.replace(/\/+$/, "")}${url.pathname}${url.search}` } });
+      if (fault.redirectTo)
+        return send(res, {
+          status: fault.status,
+          headers: { location: `${fault.redirectTo.replace(/\/+$/, "")}${url.pathname}${url.search}` },
+        });
       return send(res, faultReply(fault.status, fault.retryAfterSeconds, fault.body));
     }
 
@@ -277,8 +281,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
   const isText = typeof reply.body === "string" || Buffer.isBuffer(reply.body);
-  const payload =
-    reply.body === undefined ? "" : isText ? (reply.body as string | Buffer) : JSON.stringify(reply.body);
+  const payload = reply.body === undefined ? "" : isText ? (reply.body as string | Buffer) : JSON.stringify(reply.body);
   const headers: Record<string, string | number> = { ...reply.headers };
   if (reply.body !== undefined) {
     headers["content-type"] = reply.contentType ?? (isText ? "text/plain; charset=utf-8" : "application/json");

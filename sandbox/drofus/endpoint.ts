@@ -28,13 +28,7 @@ export interface MountOptions {
  * (before anything else, so 401 comes before 404), and the sandbox answers
  * 406 for any format but JSON rather than imitate the site's HTML.
  */
-export function mount(
-  router: Router<DrofusState>,
-  method: string,
-  pattern: string,
-  action: Action,
-  options: MountOptions = {},
-): void {
+export function mount(router: Router<DrofusState>, method: string, pattern: string, action: Action, options: MountOptions = {}): void {
   const endsWithId = pattern.endsWith("/:id");
   const variants = endsWithId ? [""] : SUFFIX_VARIANTS;
   for (const variant of variants) {

@@ -3,15 +3,7 @@ import type { Call } from "./endpoint";
 import { findProject } from "./projects";
 import { bodyParams, json, locationOf, noContent, notFound, own, permit, type Params, requireParam, unprocessable } from "./rails";
 import { PROJECT_USER_COLUMNS, renderProjectUser } from "./render";
-import {
-  type DrofusState,
-  FLAG_FIELDS,
-  journal,
-  type ProjectUserRecord,
-  railsTime,
-  RIGHTS_FIELDS,
-  type UserRecord,
-} from "./state";
+import { type DrofusState, FLAG_FIELDS, journal, type ProjectUserRecord, railsTime, RIGHTS_FIELDS, type UserRecord } from "./state";
 import { findUser } from "./users";
 import {
   BLANK,
@@ -167,8 +159,7 @@ function validateUser(params: Params, state: DrofusState, errors: Errors): UserR
     for (const field of ["first_name", "last_name", "email"] as const) {
       const sent = own(params, field);
       if (isBlank(sent)) continue;
-      const same =
-        field === "email" ? String(sent).toLowerCase() === known.email.toLowerCase() : String(sent) === known[field];
+      const same = field === "email" ? String(sent).toLowerCase() === known.email.toLowerCase() : String(sent) === known[field];
       if (!same) errors.add(field, MISMATCH);
     }
     return known;

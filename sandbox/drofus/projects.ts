@@ -50,9 +50,7 @@ export function findProject(state: DrofusState, id: number | undefined): Project
 export function listProjects({ ctx, state }: Call): Reply {
   const showAll = castBoolean(ctx.query.get("show_all")) === true;
   const query = ctx.query.get("query")?.toLowerCase() ?? "";
-  const projects = state.projects
-    .filter((p) => (showAll || p.active) && p.name.toLowerCase().includes(query))
-    .sort((a, b) => a.id - b.id);
+  const projects = state.projects.filter((p) => (showAll || p.active) && p.name.toLowerCase().includes(query)).sort((a, b) => a.id - b.id);
   return json(200, projects.map(renderProject));
 }
 
@@ -172,11 +170,7 @@ function validateAttributes(params: Params, state: DrofusState, errors: Errors, 
 }
 
 /** Where a new project goes: a new database copied from a template, or an existing one. */
-function validateDatabaseChoice(
-  params: Params,
-  state: DrofusState,
-  errors: Errors,
-): { name: string; template?: string } | undefined {
+function validateDatabaseChoice(params: Params, state: DrofusState, errors: Errors): { name: string; template?: string } | undefined {
   const newDb = castBoolean(own(params, "new_db"));
   const exists = (name: unknown) => state.databases.some((d) => d.name === String(name));
   if (newDb === null) {
@@ -186,13 +180,7 @@ function validateDatabaseChoice(
   if (newDb) {
     const name = own(params, "new_db_name");
     const template = own(params, "new_db_template");
-    const nameError = isBlank(name)
-      ? BLANK
-      : !DATABASE_NAME.test(String(name))
-        ? INVALID
-        : exists(name)
-          ? TAKEN
-          : undefined;
+    const nameError = isBlank(name) ? BLANK : !DATABASE_NAME.test(String(name)) ? INVALID : exists(name) ? TAKEN : undefined;
     const templateError = isBlank(template) ? BLANK : exists(template) ? undefined : DOES_NOT_EXIST;
     if (nameError) errors.add("new_db_name", nameError);
     if (templateError) errors.add("new_db_template", templateError);

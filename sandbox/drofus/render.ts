@@ -25,17 +25,7 @@ export const PROJECT_COLUMNS = [
 ] as const;
 
 /** The keys of the documented `POST /owners` answer. */
-export const OWNER_COLUMNS = [
-  "address",
-  "billing_address",
-  "contact",
-  "id",
-  "image",
-  "name",
-  "network",
-  "note",
-  "tech_contact",
-] as const;
+export const OWNER_COLUMNS = ["address", "billing_address", "contact", "id", "image", "name", "network", "note", "tech_contact"] as const;
 
 /** The keys of the documented `POST /project_users` answer: no rights, they are write-only. */
 export const PROJECT_USER_COLUMNS = ["created_at", "project_id", "role", "superuser", "user_role_id", "username"] as const;

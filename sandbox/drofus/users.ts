@@ -19,8 +19,7 @@ export function findUser(state: DrofusState, username: string): UserRecord | und
 
 export function listUsers({ ctx, state }: Call): Reply {
   const q = ctx.query.get("q")?.toLowerCase() ?? "";
-  const matches = (u: UserRecord) =>
-    [u.username, u.first_name, u.last_name, u.email].some((text) => text.toLowerCase().includes(q));
+  const matches = (u: UserRecord) => [u.username, u.first_name, u.last_name, u.email].some((text) => text.toLowerCase().includes(q));
   return json(200, state.users.filter(matches).map(renderUser));
 }
 

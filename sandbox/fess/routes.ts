@@ -56,11 +56,32 @@ export function fessRouter(server: FessServerInfo): Router<FessState> {
 
   for (const resource of FESS_RESOURCES) {
     const base = `/api/admin/${resource.path}`;
-    for (const verb of ANY_VERB) router.on(verb, `${base}/settings`, api((ctx, state) => list(resource, ctx, state)));
-    router.on("GET", `${base}/setting/:id`, api((ctx, state) => get(resource, ctx, state)));
-    router.on(createVerb, `${base}/setting`, api((ctx, state) => create(resource, ctx, state)));
-    router.on(updateVerb, `${base}/setting`, api((ctx, state) => update(resource, ctx, state)));
-    router.on("DELETE", `${base}/setting/:id`, api((ctx, state) => remove(resource, ctx, state)));
+    for (const verb of ANY_VERB)
+      router.on(
+        verb,
+        `${base}/settings`,
+        api((ctx, state) => list(resource, ctx, state)),
+      );
+    router.on(
+      "GET",
+      `${base}/setting/:id`,
+      api((ctx, state) => get(resource, ctx, state)),
+    );
+    router.on(
+      createVerb,
+      `${base}/setting`,
+      api((ctx, state) => create(resource, ctx, state)),
+    );
+    router.on(
+      updateVerb,
+      `${base}/setting`,
+      api((ctx, state) => update(resource, ctx, state)),
+    );
+    router.on(
+      "DELETE",
+      `${base}/setting/:id`,
+      api((ctx, state) => remove(resource, ctx, state)),
+    );
   }
   return router;
 }

@@ -274,9 +274,7 @@ export function applyUserProps(state: ScenariState, account: StoredAccount, prop
 
 function checkNickNames(state: ScenariState, account: StoredAccount, nickNames: readonly string[]): void {
   for (const nick of nickNames) {
-    const owner = state.accounts.find(
-      (other) => other !== account && (other.account === nick || other.nickNames?.includes(nick) === true),
-    );
+    const owner = state.accounts.find((other) => other !== account && (other.account === nick || other.nickNames?.includes(nick) === true));
     if (owner) {
       throw new AccountFailure(
         "failedAccountConflict",

@@ -95,9 +95,7 @@ function list(call: Call): Reply {
   if (!parsed.success) throw badRequest(`Parameter 'options': ${parsed.error.issues[0]?.message ?? "invalid"}`);
   const options = parsed.data;
   const matches = matcher(call, options);
-  const found = call.state.accounts
-    .filter(matches)
-    .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+  const found = call.state.accounts.filter(matches).sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
   const limit = options.maxResults ?? Number.POSITIVE_INFINITY;
   const fields = fieldsOf(call);
   return jsonReply({

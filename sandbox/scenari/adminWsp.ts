@@ -100,9 +100,7 @@ function list(call: Call, keep: (wsp: StoredWsp) => boolean): Reply {
   const withSpecifiedRoles = call.params.flag("withWspSrcSpecifiedRoles") ?? false;
   return jsonReply({
     wspProvider: wspProvider(call.state),
-    wsps: call.state.wsps
-      .filter(keep)
-      .map((wsp) => renderWspInList(call.state, wsp, { caller: call.caller, fields, withSpecifiedRoles })),
+    wsps: call.state.wsps.filter(keep).map((wsp) => renderWspInList(call.state, wsp, { caller: call.caller, fields, withSpecifiedRoles })),
   });
 }
 
@@ -121,7 +119,10 @@ function changeType(call: Call): Reply {
 
 /** `fields` is joined with `*` for workspaces (`srcRoles*srcRi*srcDt*srcSt`). */
 function srcFieldNames(params: CallParams): string[] {
-  return params.getAll("fields").flatMap((f) => f.split("*")).filter((f) => f !== "");
+  return params
+    .getAll("fields")
+    .flatMap((f) => f.split("*"))
+    .filter((f) => f !== "");
 }
 
 function wspTypeOf(call: Call): ResolvedWspType {

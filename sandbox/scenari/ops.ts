@@ -45,7 +45,13 @@ const WspProps = z.strictObject({
   mirror: z.boolean().nullable().optional(),
 });
 
-const Ref = z.strictObject({ key: z.string(), uri: z.string(), version: z.string().regex(/^\d+(\.\d+)*$/), lang: z.string(), title: z.string() });
+const Ref = z.strictObject({
+  key: z.string(),
+  uri: z.string(),
+  version: z.string().regex(/^\d+(\.\d+)*$/),
+  lang: z.string(),
+  title: z.string(),
+});
 const WspTypeDefSchema = Ref.extend({ options: z.array(Ref.extend({ nature: z.enum(["skin", "gen", "ext"]) })).default([]) });
 
 const AccountRef = z.strictObject({ account: z.string().min(1) });

@@ -43,7 +43,12 @@ export interface RenderedEntry {
  * the same account on the ancestor spaces (INFERRED); `userUnknown` flags an
  * entry whose account no longer exists.
  */
-export function renderRoleMap(state: ScenariState, wsp: StoredWsp, refUri: string, forUsers?: readonly string[]): Record<string, RenderedEntry> {
+export function renderRoleMap(
+  state: ScenariState,
+  wsp: StoredWsp,
+  refUri: string,
+  forUsers?: readonly string[],
+): Record<string, RenderedEntry> {
   const ancestors = lineage(refUri).slice(0, -1);
   const entries = entriesAt(wsp, refUri).filter((entry) => !forUsers || forUsers.includes(entry.account));
   // fromEntries defines own properties, so an account named `__proto__` stays an ordinary key.

@@ -57,9 +57,7 @@ export interface RenderOptions {
 }
 
 export function wspProvider(state: ScenariState): Record<string, string> {
-  return state.backEnd === "fs"
-    ? { backEnd: "fs", defaultContentPath: FS_CONTENT_ROOT, defaultGenPath: FS_GEN_ROOT }
-    : { backEnd: "odb" };
+  return state.backEnd === "fs" ? { backEnd: "fs", defaultContentPath: FS_CONTENT_ROOT, defaultGenPath: FS_GEN_ROOT } : { backEnd: "odb" };
 }
 
 /**
@@ -105,13 +103,14 @@ function srcFields(state: ScenariState, wsp: StoredWsp, caller: StoredAccount, f
   const roles = rolesOnNode(state, wsp, caller, "");
   const admin = caller.isSuperAdmin === true || ["main:admin", "main:manager"].some((r) => effectiveGlobalRoles(state, caller).has(r));
   // INFERRED: rights follow the main role; the real mapping is defined by each model.
-  const rights = admin || roles.includes("main:admin") || roles.includes("main:manager")
-    ? ALL_RIGHTS
-    : roles.includes("main:author")
-      ? AUTHOR_RIGHTS
-      : roles.includes("main:reader")
-        ? READER_RIGHTS
-        : 0;
+  const rights =
+    admin || roles.includes("main:admin") || roles.includes("main:manager")
+      ? ALL_RIGHTS
+      : roles.includes("main:author")
+        ? AUTHOR_RIGHTS
+        : roles.includes("main:reader")
+          ? READER_RIGHTS
+          : 0;
   const all: Record<string, unknown> = {
     srcRoles: roles,
     srcRi: rights,
@@ -178,7 +177,19 @@ const WspParams = z.object({
 
 type WspParams = z.infer<typeof WspParams>;
 
-const DB_ONLY = ["alias", "skins", "publicWsp", "airIt", "extIt", "mirror", "wspRef", "draftTitle", "wspMaster", "drvAxis", "drvDefaultSrcFindPath"] as const;
+const DB_ONLY = [
+  "alias",
+  "skins",
+  "publicWsp",
+  "airIt",
+  "extIt",
+  "mirror",
+  "wspRef",
+  "draftTitle",
+  "wspMaster",
+  "drvAxis",
+  "drvDefaultSrcFindPath",
+] as const;
 const FS_ONLY = ["code", "folderContent", "folderGen"] as const;
 
 function parseParams(name: string, value: CdmValue | undefined): WspParams {
@@ -196,7 +207,9 @@ function refuseForeignParams(state: ScenariState, name: string, params: WspParam
   const foreign = state.backEnd === "fs" ? DB_ONLY : FS_ONLY;
   for (const key of foreign) {
     if (params[key] !== undefined && params[key] !== null) {
-      throw badRequest(`Parameter '${name}': '${key}' is not supported on a${state.backEnd === "fs" ? " file-system" : " database"} backend`);
+      throw badRequest(
+        `Parameter '${name}': '${key}' is not supported on a${state.backEnd === "fs" ? " file-system" : " database"} backend`,
+      );
     }
   }
 }

@@ -30,7 +30,9 @@ export const wspSrc: Service = {
         }
         const wsp = requireWsp(call.state, call.params.required("param"));
         const forUser = call.params.tabList("forUser");
-        return jsonReply(renderRoleMap(call.state, wsp, normaliseRefUri(call.params.get("refUri")), forUser.length > 0 ? forUser : undefined));
+        return jsonReply(
+          renderRoleMap(call.state, wsp, normaliseRefUri(call.params.get("refUri")), forUser.length > 0 ? forUser : undefined),
+        );
       },
     },
   },

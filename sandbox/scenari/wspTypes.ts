@@ -65,7 +65,9 @@ export function compareVersions(a: string, b: string): number {
 export function renderEditor(defs: readonly WspTypeDef[], selected?: { type: WspTypeRef; options: readonly WspTypeRef[] }): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<wspMetaEditor>"];
   for (const def of defs) {
-    const newest = defs.every((other) => other.key !== def.key || other.lang !== def.lang || compareVersions(other.version, def.version) <= 0);
+    const newest = defs.every(
+      (other) => other.key !== def.key || other.lang !== def.lang || compareVersions(other.version, def.version) <= 0,
+    );
     const isSelected = selected !== undefined && sameRef(selected.type, def);
     const attrs = xmlAttributes({
       key: def.key,
@@ -137,9 +139,7 @@ export function resolveWspType(body: string, defs: readonly WspTypeDef[], normal
     return refOf(child);
   });
 
-  const candidates = defs
-    .filter((def) => matches(asked, def))
-    .sort((a, b) => compareVersions(b.version, a.version));
+  const candidates = defs.filter((def) => matches(asked, def)).sort((a, b) => compareVersions(b.version, a.version));
   const def = candidates[0];
   if (!def) throw badRequest(`Workspace model '${describe(asked)}' is not installed`);
   const wspOptions = options.map((opt) => {

@@ -74,7 +74,16 @@ export function scodocOps(clock: AdjustableClock): Record<string, (state: Scodoc
       for (let i = 0; i < count; i++) {
         const id = state.next.etudiant++;
         const code = String(id).padStart(8, "0");
-        state.etudiants.push({ id, dept_id: dept.id, civilite: "X", nom: `${nom}${id}`, nom_usuel: null, prenom: `Prenom${id}`, code_nip: code, code_ine: `INE${code}` });
+        state.etudiants.push({
+          id,
+          dept_id: dept.id,
+          civilite: "X",
+          nom: `${nom}${id}`,
+          nom_usuel: null,
+          prenom: `Prenom${id}`,
+          code_nip: code,
+          code_ine: `INE${code}`,
+        });
         ids.push(id);
       }
       return { ids };

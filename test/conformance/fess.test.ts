@@ -3,13 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SandboxAdmin, type LoggedRequest, type Sandbox } from "../../sandbox";
-import {
-  FESS_PRODUCT_VERSIONS,
-  createFessSandbox,
-  type FessAccessToken,
-  type FessMajorVersion,
-  type FessState,
-} from "../../sandbox/fess";
+import { FESS_PRODUCT_VERSIONS, createFessSandbox, type FessAccessToken, type FessMajorVersion, type FessState } from "../../sandbox/fess";
 import { ensureVenv } from "../support/python";
 
 /**

@@ -16,7 +16,10 @@ describe("one create per server object in a run", () => {
       calls.push(`${who} end`);
       return who;
     };
-    const [first, second] = await Promise.allSettled([createOnce(claim("alice-1", "YWxpY2U="), slow("alice-1")), createOnce(claim("alice-2", "YWxpY2U="), slow("alice-2"))]);
+    const [first, second] = await Promise.allSettled([
+      createOnce(claim("alice-1", "YWxpY2U="), slow("alice-1")),
+      createOnce(claim("alice-2", "YWxpY2U="), slow("alice-2")),
+    ]);
     expect(first).toEqual({ status: "fulfilled", value: "alice-1" });
     expect(second.status).toBe("rejected");
     const error = (second as PromiseRejectedResult).reason as InvalidInput;

@@ -447,7 +447,9 @@ describe("401 and credential renewal", () => {
   it("remembers a refusal learnt in band, as Fess's HTTP 200 one", async () => {
     server.otherwise(reply(200, { ok: true }));
     const http = client({});
-    const refused = http.refuse(new Unauthorized({ app: "fess", method: "GET", path: "/settings", status: 200, serverMessage: "Unauthorized request." }));
+    const refused = http.refuse(
+      new Unauthorized({ app: "fess", method: "GET", path: "/settings", status: 200, serverMessage: "Unauthorized request." }),
+    );
     expect(await failure(http.request({ method: "GET", path: "/roles" }))).toBe(refused);
     expect(server.requests).toHaveLength(0);
   });
@@ -494,7 +496,10 @@ describe("status mapping", () => {
 
   it("uses the application's error describer for the message and hint", async () => {
     server.otherwise(reply(400, { errors: [{ msg: "bad field" }] }));
-    const describeError = (_s: number, body: unknown) => ({ message: (body as { errors: { msg: string }[] }).errors[0]!.msg, hint: "read the docs" });
+    const describeError = (_s: number, body: unknown) => ({
+      message: (body as { errors: { msg: string }[] }).errors[0]!.msg,
+      hint: "read the docs",
+    });
     const error = await failure(client({}, { describeError }).request({ method: "GET", path: "/x" }));
     expect(error.message).toContain("bad field");
     expect(error.message).toContain("(hint: read the docs)");
@@ -548,16 +553,28 @@ describe("debug log", () => {
       json: { user: "bob", password: secrets.json, nested: { apiToken: secrets.jsonToken, client_secret: secrets.jsonSecret } },
     });
     await c.request({ method: "POST", path: "/login", form: { username: "bob", password: secrets.form }, responseType: "text" });
-    await c.request({ method: "POST", path: "/cdm", body: `(account'bob'password'${secrets.cdm}')`, contentType: "text/plain", responseType: "text" });
+    await c.request({
+      method: "POST",
+      path: "/cdm",
+      body: `(account'bob'password'${secrets.cdm}')`,
+      contentType: "text/plain",
+      responseType: "text",
+    });
     // Scenari clients put CDM into a form field, so it arrives percent-encoded.
-    await c.request({ method: "POST", path: "/cdm-form", form: { cdaction: "CreateUser", createParams: `(account'bob'password'${secrets.cdmInForm}')` }, responseType: "text" });
+    await c.request({
+      method: "POST",
+      path: "/cdm-form",
+      form: { cdaction: "CreateUser", createParams: `(account'bob'password'${secrets.cdmInForm}')` },
+      responseType: "text",
+    });
     await c.request({ method: "GET", path: "/whoami" });
     await c.request({ method: "GET", path: "/search", query: { q: "bob", access_token: secrets.queryToken } });
     const error = await failure(c.request({ method: "POST", path: "/users/check", json: { password: registered } }));
 
     // The test is only worth something if the secrets really went over the wire and came back.
     const wire = JSON.stringify(server.requests);
-    for (const s of [secrets.header, secrets.json, secrets.form, secrets.cdm, secrets.queryToken, encodeURIComponent(secrets.cdmInForm)]) expect(wire).toContain(s);
+    for (const s of [secrets.header, secrets.json, secrets.form, secrets.cdm, secrets.queryToken, encodeURIComponent(secrets.cdmInForm)])
+      expect(wire).toContain(s);
 
     expect(error).toBeInstanceOf(BadRequest);
     expect(error.message).not.toContain(registered);
@@ -604,27 +621,88 @@ describe("TLS", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "http-tls-"));
     // The IP SAN lets the client verify 127.0.0.1 without resolving localhost (which may be ::1).
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1",
-      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      "-keyout", join(dir, "k"), "-out", join(dir, "c"),
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-days",
+        "1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-keyout",
+        join(dir, "k"),
+        "-out",
+        join(dir, "c"),
+      ],
+      { stdio: "ignore" },
+    );
     key = readFileSync(join(dir, "k"), "utf8");
     cert = readFileSync(join(dir, "c"), "utf8");
     // A private CA and a server certificate it signs: the usual setup of an intranet server.
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Test Private CA", "-days", "1",
-      "-keyout", join(dir, "ca.key"), "-out", join(dir, "ca.crt"),
-    ], { stdio: "ignore" });
-    execFileSync("openssl", [
-      "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-      "-keyout", join(dir, "leaf.key"), "-out", join(dir, "leaf.csr"),
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=Test Private CA",
+        "-days",
+        "1",
+        "-keyout",
+        join(dir, "ca.key"),
+        "-out",
+        join(dir, "ca.crt"),
+      ],
+      { stdio: "ignore" },
+    );
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        join(dir, "leaf.key"),
+        "-out",
+        join(dir, "leaf.csr"),
+      ],
+      { stdio: "ignore" },
+    );
     writeFileSync(join(dir, "leaf.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    execFileSync("openssl", [
-      "x509", "-req", "-in", join(dir, "leaf.csr"), "-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key"), "-CAcreateserial",
-      "-days", "1", "-extfile", join(dir, "leaf.ext"), "-out", join(dir, "leaf.crt"),
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "x509",
+        "-req",
+        "-in",
+        join(dir, "leaf.csr"),
+        "-CA",
+        join(dir, "ca.crt"),
+        "-CAkey",
+        join(dir, "ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        join(dir, "leaf.ext"),
+        "-out",
+        join(dir, "leaf.crt"),
+      ],
+      { stdio: "ignore" },
+    );
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -648,7 +726,9 @@ describe("TLS", () => {
   it("reports a certificate failure at once and as certainly not sent, even for a POST", async () => {
     const s = await tlsServer();
     const attempts = debugLogToFile();
-    const error = await failure(client({ baseUrl: s.url, maxRetries: 3 }).request({ method: "POST", path: "/user/create", json: { user_name: "bob" } }));
+    const error = await failure(
+      client({ baseUrl: s.url, maxRetries: 3 }).request({ method: "POST", path: "/user/create", json: { user_name: "bob" } }),
+    );
     expect(error).toBeInstanceOf(ConnectionFailed);
     // The handshake failed before any HTTP byte: the server cannot have acted, so nothing needs checking before a retry.
     expect(error.ambiguous).toBe(false);
@@ -657,7 +737,9 @@ describe("TLS", () => {
   });
 
   it("refuses a certificate from a private CA by default, pointing at caCert, and accepts it with that CA", async () => {
-    const s = await startMisbehavingServer({ tls: { key: readFileSync(join(dir, "leaf.key"), "utf8"), cert: readFileSync(join(dir, "leaf.crt"), "utf8") } });
+    const s = await startMisbehavingServer({
+      tls: { key: readFileSync(join(dir, "leaf.key"), "utf8"), cert: readFileSync(join(dir, "leaf.crt"), "utf8") },
+    });
     s.otherwise(reply(200, { secure: true }));
     extraServers.push(s);
     const error = await failure(client({ baseUrl: s.url, maxRetries: 0 }).request({ method: "GET", path: "/roles" }));

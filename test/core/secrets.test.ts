@@ -36,7 +36,13 @@ describe("registerSecret and scrub", () => {
 
   it("scrubs registered values out of error messages, including the server's own words", () => {
     registerSecret("Tr0ub4dor&3-error");
-    const error = new BadRequest({ app: "fess", method: "POST", path: "/api/admin/user/setting?pw=Tr0ub4dor%263-error", status: 400, serverMessage: "password Tr0ub4dor&3-error is too weak" });
+    const error = new BadRequest({
+      app: "fess",
+      method: "POST",
+      path: "/api/admin/user/setting?pw=Tr0ub4dor%263-error",
+      status: 400,
+      serverMessage: "password Tr0ub4dor&3-error is too weak",
+    });
     expect(error.message).not.toContain("Tr0ub4dor");
     expect(error.path).not.toContain("Tr0ub4dor");
     expect(error.serverMessage).toBe("password *** is too weak");
@@ -44,10 +50,19 @@ describe("registerSecret and scrub", () => {
 });
 
 describe("isSecretKey", () => {
-  it.each(["password", "Password", "passwd", "pwd", "newPassword", "token", "access_token", "apiToken", "client_secret", "Authorization", "credentials"])(
-    "treats %s as secret",
-    (key) => expect(isSecretKey(key)).toBe(true),
-  );
+  it.each([
+    "password",
+    "Password",
+    "passwd",
+    "pwd",
+    "newPassword",
+    "token",
+    "access_token",
+    "apiToken",
+    "client_secret",
+    "Authorization",
+    "credentials",
+  ])("treats %s as secret", (key) => expect(isSecretKey(key)).toBe(true));
 
   it.each(["username", "user_name", "email", "acronym", "roles"])("treats %s as ordinary", (key) => expect(isSecretKey(key)).toBe(false));
 });
@@ -55,7 +70,12 @@ describe("isSecretKey", () => {
 describe("redactJson", () => {
   it("masks secret-named fields at any depth, in arrays too, and keeps the rest", () => {
     const value = { user: "bob", password: "p4ss-json", nested: [{ token: "t0k-json", name: "x" }], config: { clientSecret: "c-json" } };
-    expect(redactJson(value)).toEqual({ user: "bob", password: "***", nested: [{ token: "***", name: "x" }], config: { clientSecret: "***" } });
+    expect(redactJson(value)).toEqual({
+      user: "bob",
+      password: "***",
+      nested: [{ token: "***", name: "x" }],
+      config: { clientSecret: "***" },
+    });
     // The input is not modified: the caller still sends the real body.
     expect(value.password).toBe("p4ss-json");
   });

@@ -17,11 +17,17 @@ describe("Snapshot", () => {
   it("coalesces concurrent readers into one load and serves later readers from it", async () => {
     let loads = 0;
     const gate = deferred<void>();
-    const snap = new Snapshot(async () => {
-      loads++;
-      await gate.promise;
-      return new Map([[1, "a"], [2, "b"]]);
-    }, { ttlMs: 1000 });
+    const snap = new Snapshot(
+      async () => {
+        loads++;
+        await gate.promise;
+        return new Map([
+          [1, "a"],
+          [2, "b"],
+        ]);
+      },
+      { ttlMs: 1000 },
+    );
     const readers = [snap.get(1), snap.get(2), snap.get(3)];
     gate.resolve();
     expect(await Promise.all(readers)).toEqual(["a", "b", undefined]);
@@ -32,13 +38,16 @@ describe("Snapshot", () => {
   it("loads again after a write, and never keeps a load that a write overtook", async () => {
     let version = 0;
     const gates: ReturnType<typeof deferred<void>>[] = [];
-    const snap = new Snapshot(async () => {
-      const seen = version;
-      const gate = deferred<void>();
-      gates.push(gate);
-      await gate.promise;
-      return new Map([[1, seen]]);
-    }, { ttlMs: 60_000 });
+    const snap = new Snapshot(
+      async () => {
+        const seen = version;
+        const gate = deferred<void>();
+        gates.push(gate);
+        await gate.promise;
+        return new Map([[1, seen]]);
+      },
+      { ttlMs: 60_000 },
+    );
     const early = snap.get(1);
     version = 1;
     snap.invalidate(); // a write lands while the first list is loading
@@ -66,11 +75,14 @@ describe("Snapshot", () => {
 
   it("does not keep a failed load", async () => {
     let calls = 0;
-    const snap = new Snapshot(async () => {
-      calls++;
-      if (calls === 1) throw new Error("boom");
-      return new Map([[1, "ok"]]);
-    }, { ttlMs: 60_000 });
+    const snap = new Snapshot(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error("boom");
+        return new Map([[1, "ok"]]);
+      },
+      { ttlMs: 60_000 },
+    );
     await expect(snap.get(1)).rejects.toThrow("boom");
     expect(await snap.get(1)).toBe("ok");
   });

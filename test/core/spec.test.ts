@@ -26,7 +26,11 @@ const olds = (name: string) => ({ name, schemaVersion: 1, serverUrl: "https://fe
 
 describe("diff with idFor", () => {
   it("replaces when the program's name maps to another id", async () => {
-    expect(await diff("id-staff", olds("staff"), { name: "teachers" })).toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
+    expect(await diff("id-staff", olds("staff"), { name: "teachers" })).toEqual({
+      changes: true,
+      replaces: ["name"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("updates in place when the object at this id was renamed behind Pulumi's back", async () => {
@@ -96,7 +100,11 @@ describe("an input that names another resource's object", () => {
     // The parent's update keeps its object (p1); one replaced (p2) gets a new id.
     expect((await parent.diff("p1", olds("staff"), { name: "staff", note: "new" })).replaces).toEqual([]);
     expect((await parent.diff("p2", olds("staff"), { name: "teachers" })).replaces).toEqual(["name"]);
-    expect(await child.diff("c", childOlds("p1"), { name: "c", parentId: UNKNOWN })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await child.diff("c", childOlds("p1"), { name: "c", parentId: UNKNOWN })).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect((await child.diff("c", childOlds("p2"), { name: "c", parentId: UNKNOWN })).replaces).toEqual(["parentId"]);
   });
 });

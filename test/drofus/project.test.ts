@@ -30,7 +30,8 @@ function fromTemplate(name: string, db: string, extra: Record<string, unknown> =
 
 const serverState = () => h.admin.state<import("../../sandbox/drofus/state").DrofusState>();
 const projectsNamed = async (name: string): Promise<ProjectRecord[]> => (await serverState()).projects.filter((p) => p.name === name);
-const project = async (id: string | number): Promise<ProjectRecord | undefined> => (await serverState()).projects.find((p) => p.id === Number(id));
+const project = async (id: string | number): Promise<ProjectRecord | undefined> =>
+  (await serverState()).projects.find((p) => p.id === Number(id));
 
 describe("DrofusProject", () => {
   let hospital: ResourceState;
@@ -40,9 +41,22 @@ describe("DrofusProject", () => {
     expect(op).toBe("create");
     hospital = state;
     expect(state.id).toMatch(/^\d+$/);
-    expect(state.outputs).toMatchObject({ projectId: Number(state.id), databaseName: "st-olav", active: true, number: "2024-07", deletionPolicy: "deactivate" });
+    expect(state.outputs).toMatchObject({
+      projectId: Number(state.id),
+      databaseName: "st-olav",
+      active: true,
+      number: "2024-07",
+      deletionPolicy: "deactivate",
+    });
     const server = await serverState();
-    expect(await project(state.id)).toMatchObject({ name: "St. Olav Hospital", no: "2024-07", constructor: "Byggmester AS", project_type_id: 1, owner_id: 5, database_id: "st-olav" });
+    expect(await project(state.id)).toMatchObject({
+      name: "St. Olav Hospital",
+      no: "2024-07",
+      constructor: "Byggmester AS",
+      project_type_id: 1,
+      owner_id: 5,
+      database_id: "st-olav",
+    });
     expect(server.databases.find((d) => d.name === "st-olav")?.template).toBe("dev-template");
     const counts = await h.admin.requests();
     expect(counts.byRoute).toEqual({ "GET /projects": 1, "POST /projects": 1 });
@@ -54,17 +68,28 @@ describe("DrofusProject", () => {
     const existing = { ...fromTemplate("St. Olav Hospital", "st-olav", { number: "2024-07" }), database: { existing: "st-olav" } };
     expect(await h.engine.preview(KIND, existing, hospital)).toBe("same");
     // The template only matters at creation.
-    const otherTemplate = fromTemplate("St. Olav Hospital", "st-olav", { number: "2024-07", database: { newFromTemplate: "other", name: "st-olav" } });
+    const otherTemplate = fromTemplate("St. Olav Hospital", "st-olav", {
+      number: "2024-07",
+      database: { newFromTemplate: "other", name: "st-olav" },
+    });
     expect(await h.engine.preview(KIND, otherTemplate, hospital)).toBe("same");
     expect((await h.admin.requests()).total).toBe(0);
   });
 
   it("updates a rename and the write-only constructor and project type in place, with one PATCH", async () => {
     await h.admin.op("addProjectType", { id: 2, name: "Hospital" });
-    const next = await h.engine.up(KIND, fromTemplate("St. Olav University Hospital", "st-olav", { number: "2024-07", builder: "Veidekke ASA", projectTypeId: 2 }), hospital);
+    const next = await h.engine.up(
+      KIND,
+      fromTemplate("St. Olav University Hospital", "st-olav", { number: "2024-07", builder: "Veidekke ASA", projectTypeId: 2 }),
+      hospital,
+    );
     expect(next.op).toBe("update");
     expect(next.state.id).toBe(hospital.id);
-    expect(await project(hospital.id)).toMatchObject({ name: "St. Olav University Hospital", constructor: "Veidekke ASA", project_type_id: 2 });
+    expect(await project(hospital.id)).toMatchObject({
+      name: "St. Olav University Hospital",
+      constructor: "Veidekke ASA",
+      project_type_id: 2,
+    });
     expect((await h.admin.requests()).byRoute).toEqual({ "PATCH /projects/:id": 1 });
     hospital = next.state;
 
@@ -121,11 +146,17 @@ describe("DrofusProject", () => {
   });
 
   it("refuses to create a second project of the same name in a database unless adopt, then adopts it", async () => {
-    const error = await rejection(h.engine.up(KIND, { ...fromTemplate("dRofus dev template", "x"), database: { existing: "dev-template" } }));
+    const error = await rejection(
+      h.engine.up(KIND, { ...fromTemplate("dRofus dev template", "x"), database: { existing: "dev-template" } }),
+    );
     expect(error.message).toMatch(/project "dRofus dev template" in database dev-template already exists.*adopt: true/);
     expect(await projectsNamed("dRofus dev template")).toHaveLength(1);
 
-    const adopted = await h.engine.up(KIND, { ...fromTemplate("dRofus dev template", "x", { description: "The template" }), database: { existing: "dev-template" }, adopt: true });
+    const adopted = await h.engine.up(KIND, {
+      ...fromTemplate("dRofus dev template", "x", { description: "The template" }),
+      database: { existing: "dev-template" },
+      adopt: true,
+    });
     expect(adopted.state.id).toBe("399");
     // What the server holds of the write-only fields is unknown: the program's values are sent.
     expect(await project(399)).toMatchObject({ description: "The template", constructor: "Byggmester AS" });
@@ -163,15 +194,20 @@ describe("DrofusProject", () => {
 
   it("names the unknown owner in the program's words, and creates nothing", async () => {
     const error = await rejection(h.engine.up(KIND, fromTemplate("No owner", "no-owner", { ownerId: 99 })));
-    expect(error.message).toBe(
-      'drofus: POST /projects → 422: owner: must exist (hint: ownerId: the server has no owner 99)',
-    );
+    expect(error.message).toBe("drofus: POST /projects → 422: owner: must exist (hint: ownerId: the server has no owner 99)");
     expect(await projectsNamed("No owner")).toHaveLength(0);
   });
 
   it("names an unknown template database", async () => {
-    const error = await rejection(h.engine.up(KIND, fromTemplate("No template", "no-template", { database: { newFromTemplate: "missing-template", name: "no-template" } })));
-    expect(error.message).toMatch(/→ 422: new_db_template: does not exist \(hint: database\.newFromTemplate: the server has no database "missing-template" to copy\)/);
+    const error = await rejection(
+      h.engine.up(
+        KIND,
+        fromTemplate("No template", "no-template", { database: { newFromTemplate: "missing-template", name: "no-template" } }),
+      ),
+    );
+    expect(error.message).toMatch(
+      /→ 422: new_db_template: does not exist \(hint: database\.newFromTemplate: the server has no database "missing-template" to copy\)/,
+    );
     expect((await serverState()).databases.some((d) => d.name === "no-template")).toBe(false);
   });
 
@@ -195,7 +231,17 @@ describe("DrofusProject", () => {
     it("sends again, with one PATCH, the fields a create's answer shows were dropped", async () => {
       const id = (await serverState()).nextProjectId;
       // A server whose create does not permit `no` and `active`: its answer lacks them.
-      const answer = { project: { id, name: "Dropped fields", no: null, description: "Dropped fields project", active: true, owner_id: 5, database_id: "dropped" } };
+      const answer = {
+        project: {
+          id,
+          name: "Dropped fields",
+          no: null,
+          description: "Dropped fields project",
+          active: true,
+          owner_id: 5,
+          database_id: "dropped",
+        },
+      };
       await h.admin.setFaults({ rules: [{ method: "POST", path: "^/projects$", status: 201, body: answer, after: true }] });
       await h.admin.resetRequests();
       const { state } = await h.engine.up(KIND, fromTemplate("Dropped fields", "dropped", { number: "D-1", active: false }));
@@ -215,18 +261,36 @@ describe("DrofusProject", () => {
     });
 
     it("reads a bare project as well as a wrapped one", async () => {
-      const bare = { id: Number(hospital.id), name: "Bare answer", no: null, description: "d", active: true, owner_id: 5, database_id: "st-olav" };
+      const bare = {
+        id: Number(hospital.id),
+        name: "Bare answer",
+        no: null,
+        description: "d",
+        active: true,
+        owner_id: 5,
+        database_id: "st-olav",
+      };
       // Refresh reads projects from the list; an empty one sends it to the single GET under test.
-      await h.admin.setFaults({ rules: [{ method: "GET", path: "^/projects$", status: 200, body: [] }, { method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: bare }] });
+      await h.admin.setFaults({
+        rules: [
+          { method: "GET", path: "^/projects$", status: 200, body: [] },
+          { method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: bare },
+        ],
+      });
       expect((await h.engine.refresh(hospital))?.outputs.name).toBe("Bare answer");
     });
 
     it("reports an answer of the wrong shape as such, naming the field", async () => {
       await h.admin.setFaults({
-        rules: [{ method: "GET", path: "^/projects$", status: 200, body: [] }, { method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: { project: { id: "four hundred", name: "x" } } }],
+        rules: [
+          { method: "GET", path: "^/projects$", status: 200, body: [] },
+          { method: "GET", path: `^/projects/${hospital.id}$`, status: 200, body: { project: { id: "four hundred", name: "x" } } },
+        ],
       });
       const error = await rejection(h.engine.refresh(hospital));
-      expect(error.message).toMatch(new RegExp(`^drofus: GET /projects/${hospital.id} → 200: unexpected response at id: .*expected number`));
+      expect(error.message).toMatch(
+        new RegExp(`^drofus: GET /projects/${hospital.id} → 200: unexpected response at id: .*expected number`),
+      );
     });
   });
 
@@ -234,7 +298,12 @@ describe("DrofusProject", () => {
     ["both database forms", { database: { newFromTemplate: "dev-template", name: "a", existing: "b" } }, "database", /not both/],
     ["neither database form", { database: {} }, "database", /newFromTemplate, name.*or \{ existing \}/],
     ["a new database without its template", { database: { name: "only-name" } }, "database.newFromTemplate", /required with name/],
-    ["a template without the new database's name", { database: { newFromTemplate: "dev-template" } }, "database.name", /required with newFromTemplate/],
+    [
+      "a template without the new database's name",
+      { database: { newFromTemplate: "dev-template" } },
+      "database.name",
+      /required with newFromTemplate/,
+    ],
     ["a fractional owner id", { ownerId: 5.5 }, "ownerId", /int/],
     ["an unknown deletion policy", { deletionPolicy: "destroy" }, "deletionPolicy", /deactivate/],
     ["an empty description", { description: "" }, "description", /requires a description/],
@@ -259,7 +328,13 @@ describe("DrofusProject", () => {
   });
 
   it("adopts a project without its write-only fields, writes nothing, and then diffs empty", async () => {
-    const inputs = { name: "dRofus dev template", description: "The template", ownerId: 5, database: { existing: "dev-template" }, adopt: true };
+    const inputs = {
+      name: "dRofus dev template",
+      description: "The template",
+      ownerId: 5,
+      database: { existing: "dev-template" },
+      adopt: true,
+    };
     await h.admin.resetRequests();
     const { state } = await h.engine.up(KIND, inputs);
     expect((await h.admin.requests()).writes).toBe(0);
@@ -276,7 +351,9 @@ describe("DrofusProject", () => {
     try {
       const error = await rejection(wrong.engine.up(KIND, fromTemplate("Denied", "denied")));
       expect(error).toBeInstanceOf(RpcError);
-      expect(error.message).toMatch(/^drofus: GET \/projects\?query=Denied&show_all=1 → 401: HTTP Basic: Access denied\. \(hint: check the credentials/);
+      expect(error.message).toMatch(
+        /^drofus: GET \/projects\?query=Denied&show_all=1 → 401: HTTP Basic: Access denied\. \(hint: check the credentials/,
+      );
       expect(error.message).not.toContain("not-the-password");
       expect((await h.admin.requests()).total).toBe(1);
     } finally {
@@ -294,7 +371,9 @@ describe("a URL that is not a dRofus admin API", () => {
       const elsewhere = { ...state, outputs: { ...state.outputs, serverUrl: `${h.sandbox.url}/not-drofus` } };
       await h.admin.resetRequests();
       const error = await rejection(wrong.engine.destroy(elsewhere));
-      expect(error.message).toMatch(/^drofus: no dRofus admin API at .*\/not-drofus: GET \/projects answered 404 \(hint: drofus:url must be the root of the dRofus admin API/);
+      expect(error.message).toMatch(
+        /^drofus: no dRofus admin API at .*\/not-drofus: GET \/projects answered 404 \(hint: drofus:url must be the root of the dRofus admin API/,
+      );
       // The DELETE and the one list that tells a missing project from a wrong URL.
       expect((await h.admin.requests()).total).toBe(2);
       await expect(wrong.engine.refresh(elsewhere)).rejects.toThrow(/no dRofus admin API/);

@@ -53,7 +53,12 @@ describe("DrofusProjectUser", () => {
   it("adds a new user with rights given by name or number, and sends the invitation once", async () => {
     const { state, op } = await h.engine.up(
       KIND,
-      member("anna.berg", { rights: { room: "full", equipment: "Read", tender: 2, consignation: "none", system: 3, modelstore: 1 }, superuser: true, addonAdmin: true, mailType: 6 }),
+      member("anna.berg", {
+        rights: { room: "full", equipment: "Read", tender: 2, consignation: "none", system: 3, modelstore: 1 },
+        superuser: true,
+        addonAdmin: true,
+        mailType: 6,
+      }),
     );
     expect(op).toBe("create");
     anna = state;
@@ -79,14 +84,20 @@ describe("DrofusProjectUser", () => {
     });
     expect(await user("anna.berg")).toMatchObject({ first_name: "Anna", last_name: "Berg" });
     const server = await serverState();
-    expect(server.mails.filter((m) => m.username === "anna.berg")).toEqual([expect.objectContaining({ project_id: projectId, mail_type: 6 })]);
+    expect(server.mails.filter((m) => m.username === "anna.berg")).toEqual([
+      expect.objectContaining({ project_id: projectId, mail_type: 6 }),
+    ]);
     // The unknown person's 404 is trusted only once a list has shown the URL reaches dRofus: one check per process.
     expect((await h.admin.requests()).byRoute).toEqual({ "GET /users/:id": 1, "GET /projects": 1, "POST /project_users": 1 });
   });
 
   it("diffs empty without a request, whatever mailType now says", async () => {
     await h.admin.resetRequests();
-    const inputs = member("anna.berg", { rights: { room: 1, equipment: 3, tender: "limited", consignation: 4, system: "read", modelstore: "full" }, superuser: true, addonAdmin: true });
+    const inputs = member("anna.berg", {
+      rights: { room: 1, equipment: 3, tender: "limited", consignation: 4, system: "read", modelstore: "full" },
+      superuser: true,
+      addonAdmin: true,
+    });
     expect(await h.engine.preview(KIND, { ...inputs, mailType: 6 }, anna)).toBe("same");
     expect(await h.engine.preview(KIND, { ...inputs, mailType: 7 }, anna)).toBe("same");
     expect(await h.engine.preview(KIND, { ...inputs, email: "Anna.Berg@Arkitekt.example" }, anna)).toBe("same");
@@ -99,12 +110,22 @@ describe("DrofusProjectUser", () => {
   it("updates rights in place with one PATCH, leaving the user and other rights alone", async () => {
     const next = await h.engine.up(
       KIND,
-      member("anna.berg", { rights: { room: 3, equipment: 3, tender: 2, consignation: 4, system: 3, modelstore: 4 }, superuser: false, addonAdmin: true }),
+      member("anna.berg", {
+        rights: { room: 3, equipment: 3, tender: 2, consignation: 4, system: 3, modelstore: 4 },
+        superuser: false,
+        addonAdmin: true,
+      }),
       anna,
     );
     expect(next.op).toBe("update");
     expect(next.state.id).toBe(anna.id);
-    expect(await membership("anna.berg")).toMatchObject({ room_rights: 3, modelstore_rights: 4, tender_rights: 2, superuser: false, addon_admin: true });
+    expect(await membership("anna.berg")).toMatchObject({
+      room_rights: 3,
+      modelstore_rights: 4,
+      tender_rights: 2,
+      superuser: false,
+      addon_admin: true,
+    });
     expect((await h.admin.requests()).byRoute).toEqual({ "PATCH /project_users/:id": 1 });
     anna = next.state;
   });
@@ -157,14 +178,19 @@ describe("DrofusProjectUser", () => {
   it("tells a username ending in .json from the user the server's suffix rule would pick", async () => {
     await h.engine.up(KIND, member("kari", { firstName: "Kari", lastName: "Nord", email: "kari@arkitekt.example" }));
     // /users/kari.json is user "kari" in JSON to the server: a different person.
-    const { state } = await h.engine.up(KIND, member("kari.json", { firstName: "Kari", lastName: "Json", email: "kari.json@arkitekt.example" }));
+    const { state } = await h.engine.up(
+      KIND,
+      member("kari.json", { firstName: "Kari", lastName: "Json", email: "kari.json@arkitekt.example" }),
+    );
     expect(state.outputs).toMatchObject({ username: "kari.json", lastName: "Json" });
     expect(await user("kari.json")).toMatchObject({ last_name: "Json" });
   });
 
   it("fails before writing when an existing user's details differ, naming the fields", async () => {
     await h.admin.resetRequests();
-    const error = await rejection(h.engine.up(KIND, member("anna.berg", { projectId: 399, firstName: "Annie", email: "anna@elsewhere.example" })));
+    const error = await rejection(
+      h.engine.up(KIND, member("anna.berg", { projectId: 399, firstName: "Annie", email: "anna@elsewhere.example" })),
+    );
     expect(error.message).toMatch(
       /^drofus: user anna\.berg exists on the server with other details: firstName is "Anna" there, "Annie" in the program; email is "anna\.berg@arkitekt\.example" there, "anna@elsewhere\.example" in the program \(hint: .*leave firstName, lastName and email unset\)$/,
     );

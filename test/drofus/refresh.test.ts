@@ -32,7 +32,16 @@ beforeAll(async () => {
     const username = `member.${i}`;
     const projectId = Number(projects[i % 3]!.id);
     members.push(
-      (await h.engine.up("drofus:ProjectUser", { projectId, username, firstName: "M", lastName: `N${i}`, email: `${username}@arkitekt.example`, rights: { room: 1 } })).state,
+      (
+        await h.engine.up("drofus:ProjectUser", {
+          projectId,
+          username,
+          firstName: "M",
+          lastName: `N${i}`,
+          email: `${username}@arkitekt.example`,
+          rights: { room: 1 },
+        })
+      ).state,
     );
   }
 });
@@ -45,7 +54,10 @@ describe("dRofus batched refresh", () => {
     await h.admin.resetRequests();
     const refreshed = await refreshAll();
     const byRoute = (await h.admin.requests()).byRoute;
-    const count = (pattern: RegExp) => Object.entries(byRoute).filter(([r]) => pattern.test(r)).reduce((n, [, c]) => n + c, 0);
+    const count = (pattern: RegExp) =>
+      Object.entries(byRoute)
+        .filter(([r]) => pattern.test(r))
+        .reduce((n, [, c]) => n + c, 0);
     expect(count(/^GET .*\/projects$/)).toBe(1);
     expect(count(/^GET .*\/projects\/[^/]+$/)).toBe(0);
     expect(count(/^GET .*\/users$/)).toBe(1);

@@ -87,12 +87,17 @@ describe("Fess under chaos, through the real Pulumi CLI", () => {
     const st = await admin.state<FessState>();
     const nameOf = (kind: "roles" | "groups", id: string) => st[kind][id]?.name ?? `unknown ${id}`;
     expect(sorted(Object.values(st.roles).map((r) => r.name))).toEqual(sorted([...Object.values(seed.roles).map((r) => r.name), ...roles]));
-    expect(sorted(Object.values(st.groups).map((g) => g.name))).toEqual(sorted([...Object.values(seed.groups).map((g) => g.name), ...groups]));
+    expect(sorted(Object.values(st.groups).map((g) => g.name))).toEqual(
+      sorted([...Object.values(seed.groups).map((g) => g.name), ...groups]),
+    );
     expect(sorted(Object.values(st.users).map((u) => u.name))).toEqual(sorted([...Object.values(seed.users).map((u) => u.name), ...users]));
     for (const [i, name] of users.entries()) {
       const user = Object.values(st.users).find((u) => u.name === name);
       expect(sorted((user?.roles ?? []).map((id) => nameOf("roles", id))), name).toEqual(userRoles(i));
-      expect((user?.groups ?? []).map((id) => nameOf("groups", id)), name).toEqual([userGroup(i)]);
+      expect(
+        (user?.groups ?? []).map((id) => nameOf("groups", id)),
+        name,
+      ).toEqual([userGroup(i)]);
       expect((await admin.op<{ ok: boolean }>("verifyPassword", { name, password: `Chaos-${i}-Pelican-Drift!` })).ok, name).toBe(true);
     }
     await stack.previewNoChanges(program);
@@ -108,7 +113,14 @@ describe("Scenari under chaos, through the real Pulumi CLI", () => {
   const program = async () => {
     const g = groups.map((account) => new pkg.ScenariGroup(account, { account, groupName: account, grantedRoles: ["main:reader"] }));
     const u = users.map(
-      (account, i) => new pkg.ScenariUser(account, { account, firstName: "Chaos", lastName: account, password: `Chaos-${i}-Osprey-Lantern!`, groups: [g[i % g.length]!.account] }),
+      (account, i) =>
+        new pkg.ScenariUser(account, {
+          account,
+          firstName: "Chaos",
+          lastName: account,
+          password: `Chaos-${i}-Osprey-Lantern!`,
+          groups: [g[i % g.length]!.account],
+        }),
     );
     workspaces.forEach((alias, i) => {
       new pkg.ScenariWorkspace(alias, {
@@ -141,7 +153,9 @@ describe("Scenari under chaos, through the real Pulumi CLI", () => {
     const st = await admin.state<ScenariState>();
     const seeded = new Set(seed.accounts.map((a) => a.account));
     const made = st.accounts.filter((a) => !seeded.has(a.account));
-    expect(sorted(made.map((a) => `${a.userType} ${a.account}`))).toEqual(sorted([...groups.map((g) => `group ${g}`), ...users.map((u) => `user ${u}`)]));
+    expect(sorted(made.map((a) => `${a.userType} ${a.account}`))).toEqual(
+      sorted([...groups.map((g) => `group ${g}`), ...users.map((u) => `user ${u}`)]),
+    );
     for (const [i, account] of users.entries()) {
       expect(made.find((a) => a.account === account)?.groups, account).toEqual([groupOf(i)]);
     }

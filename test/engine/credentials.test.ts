@@ -43,12 +43,18 @@ const cases: Case[] = [
     app: "drofus",
     sandbox: () => createDrofusSandbox(),
     program: (connection) => async () =>
-      void new pkg.DrofusProjectUser("lead", { projectId: 399, username: "ingrid.solberg", rights: { room: "read" }, ...(connection ? { connection } : {}) }),
+      void new pkg.DrofusProjectUser("lead", {
+        projectId: 399,
+        username: "ingrid.solberg",
+        rights: { room: "read" },
+        ...(connection ? { connection } : {}),
+      }),
   },
   {
     app: "scenari",
     sandbox: () => createScenariSandbox(),
-    program: (connection) => async () => void new pkg.ScenariGroup("authors", { account: "authors", ...(connection ? { connection } : {}) }),
+    program: (connection) => async () =>
+      void new pkg.ScenariGroup("authors", { account: "authors", ...(connection ? { connection } : {}) }),
   },
 ];
 
@@ -132,7 +138,11 @@ describe.each(cases)("$app: credentials stay with their server", (c) => {
     await admin.setFaults({ rules: [{ path: ".*", redirectTo: listenerUrl, times: 1000 }] });
     try {
       const output = await failure(() => s.up(c.program()));
-      expect(output).toMatch(new RegExp(`${c.app}: \\w+ \\S+ → 307: the server redirects to ${listenerUrl}/\\S*, which is not followed \\(hint: set ${c.app}:url`));
+      expect(output).toMatch(
+        new RegExp(
+          `${c.app}: \\w+ \\S+ → 307: the server redirects to ${listenerUrl}/\\S*, which is not followed \\(hint: set ${c.app}:url`,
+        ),
+      );
     } finally {
       await admin.clearFaults();
     }

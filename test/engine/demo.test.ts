@@ -7,7 +7,10 @@ import { expect, it } from "vitest";
 const ROOT = resolve(__dirname, "../..");
 
 it("the demo creates the stack on fresh sandboxes, shows it, and ends converged", async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [resolve(ROOT, "scripts/demo.js")], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, [resolve(ROOT, "scripts/demo.js")], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   expect(stdout).toMatch(/Resources:\s+\+ \d+ created/);
   // One table per application, read back through its own API.
   expect(stdout).toMatch(/m\.durand\s+Marie Durand\s+RT\s+true\s+ChefDept_RT,Enseignant_RT,Enseignant_GEII/);

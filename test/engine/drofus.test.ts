@@ -38,17 +38,45 @@ const program = async () => {
     projectTypeId: 1,
     database: { newFromTemplate: "dev-template", name: "wing-db" },
   });
-  const rights = (room: "full" | "read") => ({ room, equipment: "full", tender: "read", consignation: "read", system: "limited", modelstore: "none" }) as const;
-  new pkg.DrofusProjectUser("lead", { projectId: project.projectId, username: "ingrid.solberg", firstName: "Ingrid", lastName: "Solberg", email: "ingrid@arch.example", rights: rights(d.roomRight), superuser: true });
-  new pkg.DrofusProjectUser("reader", { projectId: project.projectId, username: d.readerLogin, firstName: "Kari", lastName: "Lie", email: `${d.readerLogin}@client.example`, rights: rights("read") });
+  const rights = (room: "full" | "read") =>
+    ({ room, equipment: "full", tender: "read", consignation: "read", system: "limited", modelstore: "none" }) as const;
+  new pkg.DrofusProjectUser("lead", {
+    projectId: project.projectId,
+    username: "ingrid.solberg",
+    firstName: "Ingrid",
+    lastName: "Solberg",
+    email: "ingrid@arch.example",
+    rights: rights(d.roomRight),
+    superuser: true,
+  });
+  new pkg.DrofusProjectUser("reader", {
+    projectId: project.projectId,
+    username: d.readerLogin,
+    firstName: "Kari",
+    lastName: "Lie",
+    email: `${d.readerLogin}@client.example`,
+    rights: rights("read"),
+  });
   if (d.adoptExisting) {
-    new pkg.DrofusProjectUser("existing", { projectId: project.projectId, username: "per.hansen", firstName: "Per", lastName: "Hansen", email: "per@eng.example", rights: rights("read"), adopt: true });
+    new pkg.DrofusProjectUser("existing", {
+      projectId: project.projectId,
+      username: "per.hansen",
+      firstName: "Per",
+      lastName: "Hansen",
+      email: "per@eng.example",
+      rights: rights("read"),
+      adopt: true,
+    });
   }
   return { projectId: project.projectId };
 };
 
 const state = () => admin.state<DrofusState>();
-const memberships = async () => (await state()).projectUsers.filter((m) => m.project_id !== 399).map((m) => m.username).sort();
+const memberships = async () =>
+  (await state()).projectUsers
+    .filter((m) => m.project_id !== 399)
+    .map((m) => m.username)
+    .sort();
 
 beforeAll(async () => {
   sandbox = await createDrofusSandbox().start();
@@ -113,7 +141,16 @@ describe("dRofus under the real Pulumi engine", () => {
   it("adopt takes over a membership made out of band, with no duplicate", async () => {
     const id = (await state()).projects.find((p) => p.name === "Hospital wing")?.id as number;
     await admin.mutate<DrofusState>((st) => {
-      st.users.push({ username: "per.hansen", first_name: "Per", last_name: "Hansen", email: "per@eng.example", disabled: false, created_at: new Date().toISOString(), admin: false, password: null });
+      st.users.push({
+        username: "per.hansen",
+        first_name: "Per",
+        last_name: "Hansen",
+        email: "per@eng.example",
+        disabled: false,
+        created_at: new Date().toISOString(),
+        admin: false,
+        password: null,
+      });
       const template = st.projectUsers[0];
       st.projectUsers.push({ ...(template as DrofusState["projectUsers"][number]), username: "per.hansen", project_id: id });
     });

@@ -53,7 +53,9 @@ function declaration(prefix: string, users: number, depts = 4, roles = 4): Decla
 function programOf(decl: Declaration, adopt = false) {
   return async () => {
     const depts = new Map(decl.departements.map((a) => [a, new pkg.ScodocDepartement(a, { acronym: a, ...(adopt ? { adopt } : {}) })]));
-    const roles = new Map(decl.roles.map((r) => [r, new pkg.ScodocRole(r, { name: r, permissions: ["ScoView"], ...(adopt ? { adopt } : {}) })]));
+    const roles = new Map(
+      decl.roles.map((r) => [r, new pkg.ScodocRole(r, { name: r, permissions: ["ScoView"], ...(adopt ? { adopt } : {}) })]),
+    );
     for (const u of decl.users) {
       new pkg.ScodocUser(u.userName, {
         userName: u.userName,
@@ -74,7 +76,9 @@ function expectExactly(st: ScodocState, seed: ScodocState, decl: Declaration): v
   const sorted = (xs: string[]) => [...xs].sort();
   expect(sorted(st.departements.map((d) => d.acronym))).toEqual(sorted([...seed.departements.map((d) => d.acronym), ...decl.departements]));
   expect(sorted(st.roles.map((r) => r.name))).toEqual(sorted([...seed.roles.map((r) => r.name), ...decl.roles]));
-  expect(sorted(st.users.map((u) => u.user_name))).toEqual(sorted([...seed.users.map((u) => u.user_name), ...decl.users.map((u) => u.userName)]));
+  expect(sorted(st.users.map((u) => u.user_name))).toEqual(
+    sorted([...seed.users.map((u) => u.user_name), ...decl.users.map((u) => u.userName)]),
+  );
   const roleName = new Map(st.roles.map((r) => [r.id, r.name]));
   for (const u of decl.users) {
     const user = st.users.find((x) => x.user_name === u.userName);
@@ -180,7 +184,10 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
   it("server down: a refused connection and a server answering 503 give one clear error each, a bounded number of requests, no change", async () => {
     // Nothing listens on this port: connections are refused.
     const port = await freePort();
-    const refused = await stackFor({ app: "scodoc", url: `http://127.0.0.1:${port}`, username: "admin", password: "irrelevant-password" }, { SCODOC_MAX_RETRIES: "2" });
+    const refused = await stackFor(
+      { app: "scodoc", url: `http://127.0.0.1:${port}`, username: "admin", password: "irrelevant-password" },
+      { SCODOC_MAX_RETRIES: "2" },
+    );
     const decl = declaration("DN", 2, 1, 1);
     const down = errorLines((await rejection(refused.up(programOf(decl)))).message);
     expect(kinds(down).size, down.join("\n")).toBe(1);
@@ -206,7 +213,12 @@ describe("ScoDoc under faults, through the real Pulumi CLI", () => {
     const { project, cli, stacks } = await cliStack("crash", decl, sandbox);
 
     // Start the up and kill it, with everything it started, once users are being created.
-    const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], { cwd: project.dir, env: project.env, detached: true, stdio: "ignore" });
+    const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+      cwd: project.dir,
+      env: project.env,
+      detached: true,
+      stdio: "ignore",
+    });
     const killed = new Promise<void>((done) => child.on("exit", () => done()));
     for (;;) {
       const created = (await admin.requests()).byRoute["POST /ScoDoc/api/user/create"] ?? 0;
@@ -283,7 +295,13 @@ interface DrofusDeclaration {
 
 function drofusDeclaration(prefix: string, projects: number, members: number): DrofusDeclaration {
   const names = Array.from({ length: projects }, (_, i) => `${prefix} project ${i}`);
-  return { projects: names, members: Array.from({ length: members }, (_, i) => ({ username: `${prefix.toLowerCase()}.member${i}`, project: names[i % projects] as string })) };
+  return {
+    projects: names,
+    members: Array.from({ length: members }, (_, i) => ({
+      username: `${prefix.toLowerCase()}.member${i}`,
+      project: names[i % projects] as string,
+    })),
+  };
 }
 
 function drofusProgram(decl: DrofusDeclaration) {
@@ -291,7 +309,14 @@ function drofusProgram(decl: DrofusDeclaration) {
     const projects = new Map(
       decl.projects.map((name, i) => [
         name,
-        new pkg.DrofusProject(`p${i}`, { name, description: "faults", builder: "Builders Ltd", ownerId: 5, projectTypeId: 1, database: { newFromTemplate: "dev-template", name: `${name.replace(/\W+/g, "-").toLowerCase()}-db` } }),
+        new pkg.DrofusProject(`p${i}`, {
+          name,
+          description: "faults",
+          builder: "Builders Ltd",
+          ownerId: 5,
+          projectTypeId: 1,
+          database: { newFromTemplate: "dev-template", name: `${name.replace(/\W+/g, "-").toLowerCase()}-db` },
+        }),
       ]),
     );
     for (const m of decl.members) {
@@ -312,11 +337,15 @@ function expectDrofusExactly(st: DrofusState, seed: DrofusState, decl: DrofusDec
   expect(sorted(st.projects.map((p) => p.name))).toEqual(sorted([...seed.projects.map((p) => p.name), ...decl.projects]));
   const projectName = new Map(st.projects.map((p) => [p.id, p.name]));
   const seeded = new Set(seed.projectUsers.map((m) => `${m.username}@${m.project_id}`));
-  const members = st.projectUsers.filter((m) => !seeded.has(`${m.username}@${m.project_id}`)).map((m) => `${m.username}@${projectName.get(m.project_id)}`);
+  const members = st.projectUsers
+    .filter((m) => !seeded.has(`${m.username}@${m.project_id}`))
+    .map((m) => `${m.username}@${projectName.get(m.project_id)}`);
   expect(sorted(members)).toEqual(sorted(decl.members.map((m) => `${m.username}@${m.project}`)));
 }
 
-async function drofus(faults?: FaultConfig): Promise<{ sandbox: Awaited<ReturnType<ReturnType<typeof createDrofusSandbox>["start"]>>; admin: SandboxAdmin; seed: DrofusState }> {
+async function drofus(
+  faults?: FaultConfig,
+): Promise<{ sandbox: Awaited<ReturnType<ReturnType<typeof createDrofusSandbox>["start"]>>; admin: SandboxAdmin; seed: DrofusState }> {
   const sandbox = await createDrofusSandbox(faults ? { faults } : {}).start();
   cleanups.push(() => sandbox.stop());
   const admin = new SandboxAdmin(sandbox.url);
@@ -439,7 +468,10 @@ interface CliProject {
 function cliProject(name: string, decl: Declaration): CliProject {
   const dir = join(ROOT, ".tmp", "faults", `${name}-${process.pid}-${Date.now()}`);
   mkdirSync(join(dir, "state"), { recursive: true });
-  writeFileSync(join(dir, "Pulumi.yaml"), "name: access-faults\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+  writeFileSync(
+    join(dir, "Pulumi.yaml"),
+    "name: access-faults\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+  );
   writeFileSync(join(dir, "declaration.json"), JSON.stringify(decl));
   writeFileSync(
     join(dir, "index.js"),
@@ -459,7 +491,9 @@ for (const u of decl.users) {
 `,
   );
   /* eslint-disable-next-line @typescript-eslint/no-require-imports */
-  const { pulumiEnv } = require(join(ROOT, "scripts/ensure-pulumi.js")) as { pulumiEnv(extra?: Record<string, string>): Record<string, string> };
+  const { pulumiEnv } = require(join(ROOT, "scripts/ensure-pulumi.js")) as {
+    pulumiEnv(extra?: Record<string, string>): Record<string, string>;
+  };
   return { dir, env: pulumiEnv({ PULUMI_BACKEND_URL: `file://${join(dir, "state")}`, PULUMI_CONFIG_PASSPHRASE: "faults-test" }) };
 }
 
@@ -477,7 +511,11 @@ async function cliStack(name: string, decl: Declaration, sandbox: Started) {
 
 function runCli(project: CliProject, args: string[], input?: string): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn("pulumi", args, { cwd: project.dir, env: project.env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn("pulumi", args, {
+      cwd: project.dir,
+      env: project.env,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     if (input !== undefined) child.stdin?.end(input);
     let out = "";
     child.stdout?.on("data", (c: Buffer) => (out += c.toString()));

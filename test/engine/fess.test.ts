@@ -40,7 +40,10 @@ describe.each(["15", "14"] as const)("Fess %s under the real Pulumi engine", (ve
     if (d.adopt) new pkg.FessRole("existing", { name: "existing", attributes: { owner: "pulumi" }, adopt: true });
   };
   const state = () => admin.state<FessState>();
-  const roleNames = async () => Object.values((await state()).roles).map((r) => r.name).sort();
+  const roleNames = async () =>
+    Object.values((await state()).roles)
+      .map((r) => r.name)
+      .sort();
 
   beforeAll(async () => {
     sandbox = await createFessSandbox({ version }).start();

@@ -51,13 +51,20 @@ const cases: Case[] = [
   {
     app: "scodoc",
     sandbox: () => createScodocSandbox(),
-    program: ({ adopt, prefixes = [""] }) => async () => {
-      for (const p of prefixes) {
-        const rt = new pkg.ScodocDepartement(`${p}rt`, { acronym: "RT", adopt });
-        const tutor = new pkg.ScodocRole(`${p}tutor`, { name: "Tuteur", permissions: ["ScoView"], adopt });
-        new pkg.ScodocUser(`${p}alice`, { userName: "alice", nom: "Martin", roles: [{ role: tutor.name, departement: rt.acronym }], adopt });
-      }
-    },
+    program:
+      ({ adopt, prefixes = [""] }) =>
+      async () => {
+        for (const p of prefixes) {
+          const rt = new pkg.ScodocDepartement(`${p}rt`, { acronym: "RT", adopt });
+          const tutor = new pkg.ScodocRole(`${p}tutor`, { name: "Tuteur", permissions: ["ScoView"], adopt });
+          new pkg.ScodocUser(`${p}alice`, {
+            userName: "alice",
+            nom: "Martin",
+            roles: [{ role: tutor.name, departement: rt.acronym }],
+            adopt,
+          });
+        }
+      },
     resources: 3,
     async holds(admin) {
       const st = await admin.state<ScodocState>();
@@ -73,49 +80,59 @@ const cases: Case[] = [
   {
     app: "fess",
     sandbox: () => createFessSandbox(),
-    program: ({ adopt, prefixes = [""] }) => async () => {
-      for (const p of prefixes) {
-        const staff = new pkg.FessRole(`${p}staff`, { name: "staff", adopt });
-        const team = new pkg.FessGroup(`${p}team`, { name: "team", adopt });
-        new pkg.FessUser(`${p}alice`, { name: "alice", password: "Quokka-Meadow-8841", roles: [staff.name], groups: [team.name], adopt });
-      }
-    },
+    program:
+      ({ adopt, prefixes = [""] }) =>
+      async () => {
+        for (const p of prefixes) {
+          const staff = new pkg.FessRole(`${p}staff`, { name: "staff", adopt });
+          const team = new pkg.FessGroup(`${p}team`, { name: "team", adopt });
+          new pkg.FessUser(`${p}alice`, { name: "alice", password: "Quokka-Meadow-8841", roles: [staff.name], groups: [team.name], adopt });
+        }
+      },
     resources: 3,
     async holds(admin) {
       const st = await admin.state<FessState>();
       return {
-        roles: Object.values(st.roles).map((r) => r.name).sort(),
-        groups: Object.values(st.groups).map((g) => g.name).sort(),
+        roles: Object.values(st.roles)
+          .map((r) => r.name)
+          .sort(),
+        groups: Object.values(st.groups)
+          .map((g) => g.name)
+          .sort(),
         // The password is left out: adopting sets it again, under a new salt.
-        alice: Object.values(st.users).filter((u) => u.name === "alice").map((u) => [u.roles, u.groups]),
+        alice: Object.values(st.users)
+          .filter((u) => u.name === "alice")
+          .map((u) => [u.roles, u.groups]),
       };
     },
   },
   {
     app: "drofus",
     sandbox: () => createDrofusSandbox(),
-    program: ({ adopt, prefixes = [""] }) => async () => {
-      for (const p of prefixes) {
-        const project = new pkg.DrofusProject(`${p}wing`, {
-          name: "Hospital wing",
-          description: "New wing",
-          builder: "Builders Ltd",
-          ownerId: 5,
-          projectTypeId: 1,
-          database: { newFromTemplate: "dev-template", name: "wing-db" },
-          adopt,
-        });
-        new pkg.DrofusProjectUser(`${p}lead`, {
-          projectId: project.projectId,
-          username: "ingrid.solberg",
-          firstName: "Ingrid",
-          lastName: "Solberg",
-          email: "ingrid@arch.example",
-          rights: { room: "full", equipment: "read" },
-          adopt,
-        });
-      }
-    },
+    program:
+      ({ adopt, prefixes = [""] }) =>
+      async () => {
+        for (const p of prefixes) {
+          const project = new pkg.DrofusProject(`${p}wing`, {
+            name: "Hospital wing",
+            description: "New wing",
+            builder: "Builders Ltd",
+            ownerId: 5,
+            projectTypeId: 1,
+            database: { newFromTemplate: "dev-template", name: "wing-db" },
+            adopt,
+          });
+          new pkg.DrofusProjectUser(`${p}lead`, {
+            projectId: project.projectId,
+            username: "ingrid.solberg",
+            firstName: "Ingrid",
+            lastName: "Solberg",
+            email: "ingrid@arch.example",
+            rights: { room: "full", equipment: "read" },
+            adopt,
+          });
+        }
+      },
     resources: 2,
     async holds(admin) {
       const st = await admin.state<DrofusState>();
@@ -126,25 +143,32 @@ const cases: Case[] = [
   {
     app: "scenari",
     sandbox: () => createScenariSandbox(),
-    program: ({ adopt, prefixes = [""] }) => async () => {
-      for (const p of prefixes) {
-        const authors = new pkg.ScenariGroup(`${p}authors`, { account: "authors", groupName: "Auteurs", adopt });
-        const alice = new pkg.ScenariUser(`${p}alice`, { account: "alice", firstName: "Alice", groups: [authors.account], adopt });
-        new pkg.ScenariWorkspace(`${p}course`, {
-          alias: "algebra",
-          title: "Algèbre 1",
-          model: { key: "Opale", version: "5", lang: "fr-FR" },
-          roles: pulumi.all([authors.account, alice.account]).apply(([group, author]) => ({ [group]: { allowed: ["main:author"] }, [author]: { allowed: ["main:reader"] } })),
-          adopt,
-        });
-      }
-    },
+    program:
+      ({ adopt, prefixes = [""] }) =>
+      async () => {
+        for (const p of prefixes) {
+          const authors = new pkg.ScenariGroup(`${p}authors`, { account: "authors", groupName: "Auteurs", adopt });
+          const alice = new pkg.ScenariUser(`${p}alice`, { account: "alice", firstName: "Alice", groups: [authors.account], adopt });
+          new pkg.ScenariWorkspace(`${p}course`, {
+            alias: "algebra",
+            title: "Algèbre 1",
+            model: { key: "Opale", version: "5", lang: "fr-FR" },
+            roles: pulumi
+              .all([authors.account, alice.account])
+              .apply(([group, author]) => ({ [group]: { allowed: ["main:author"] }, [author]: { allowed: ["main:reader"] } })),
+            adopt,
+          });
+        }
+      },
     resources: 3,
     async holds(admin) {
       const st = await admin.state<ScenariState>();
       const course = st.wsps.find((w) => w.alias === "algebra");
       return {
-        accounts: st.accounts.map((a) => a.account).filter((a) => a === "alice" || a === "authors").sort(),
+        accounts: st.accounts
+          .map((a) => a.account)
+          .filter((a) => a === "alice" || a === "authors")
+          .sort(),
         course: course && !course.trashed,
         roles: course?.roleNodes.find((n) => n.refUri === "")?.entries,
       };
@@ -291,7 +315,9 @@ describe("Fess twins: two resources of one object in one program", () => {
     }
     // Which twin's create ran first is the engine's choice: each object was made by one and refused to the other.
     const refused = new Map<string, [string, string]>();
-    for (const m of output.matchAll(/resource "([\w-]+)" cannot create (role staff|user alice): resource "([\w-]+)" of this stack made or adopted it/g)) {
+    for (const m of output.matchAll(
+      /resource "([\w-]+)" cannot create (role staff|user alice): resource "([\w-]+)" of this stack made or adopted it/g,
+    )) {
       refused.set(m[2] as string, [m[1] as string, m[3] as string]);
     }
     expect([...refused.keys()].sort()).toEqual(["role staff", "user alice"]);

@@ -68,7 +68,12 @@ const program = async () => {
     deletionPolicy: "purge",
   });
   if (d.adoptLegacy) {
-    new pkg.ScenariWorkspace("legacy", { alias: "legacy", title: "Legacy course", model: { key: "Opale", version: "5", lang: "fr-FR" }, adopt: true });
+    new pkg.ScenariWorkspace("legacy", {
+      alias: "legacy",
+      title: "Legacy course",
+      model: { key: "Opale", version: "5", lang: "fr-FR" },
+      adopt: true,
+    });
   }
   return { courseWspCd: course.wspCd };
 };
@@ -77,7 +82,9 @@ const state = () => admin.state<ScenariState>();
 const account = async (name: string) => (await state()).accounts.find((a) => a.account === name);
 const wsp = async (alias: string) => (await state()).wsps.find((w) => w.alias === alias);
 const rootRoles = async (alias: string) =>
-  Object.fromEntries(((await wsp(alias))?.roleNodes.find((n) => n.refUri === "")?.entries ?? []).map((e) => [e.account, e.allowedRoles ?? []]));
+  Object.fromEntries(
+    ((await wsp(alias))?.roleNodes.find((n) => n.refUri === "")?.entries ?? []).map((e) => [e.account, e.allowedRoles ?? []]),
+  );
 
 beforeAll(async () => {
   sandbox = await createScenariSandbox().start();
@@ -118,7 +125,10 @@ describe("Scenari under the real Pulumi engine", () => {
 
   it("3. refresh reports out-of-band changes and the next up puts them back", async () => {
     await admin.op("patchWsp", { wsp: "algebra", props: { title: "Renamed in the UI", publicWsp: true } });
-    await admin.op("setSpecifiedRoles", { wsp: "algebra", roles: { bob: { allowedRoles: ["main:admin"] }, intruder: { allowedRoles: ["main:author"] } } });
+    await admin.op("setSpecifiedRoles", {
+      wsp: "algebra",
+      roles: { bob: { allowedRoles: ["main:admin"] }, intruder: { allowedRoles: ["main:author"] } },
+    });
     await admin.op("patchAccount", { account: "alice", props: { lastName: "Changed", groups: null } });
     const refresh = await s.refresh();
     outputs.push(refresh.stdout);
@@ -159,7 +169,9 @@ describe("Scenari under the real Pulumi engine", () => {
     d = { ...d, courseModel: { key: "Opale", version: "4" } };
     await admin.resetRequests();
     expect((await s.up(program)).changes).toMatchObject({ update: 1 });
-    const sent = (await admin.requests()).entries.filter((e) => e.method !== "GET").map((e) => new URLSearchParams(e.query).get("cdaction"));
+    const sent = (await admin.requests()).entries
+      .filter((e) => e.method !== "GET")
+      .map((e) => new URLSearchParams(e.query).get("cdaction"));
     expect(sent).toEqual(["UpdateWspType"]);
     expect(await wsp("algebra")).toMatchObject({ wspCd, wspType: { version: "4.3.2" } });
     outputs.push(await s.previewNoChanges(program));

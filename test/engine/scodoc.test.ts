@@ -35,7 +35,16 @@ interface Declaration {
   rtForceDestroy: boolean;
   users: boolean;
 }
-let d: Declaration = { rtVisible: true, roleName: "Tuteur", aliceNom: "Martin", bobLogin: "bob", adoptLp: false, grace: false, rtForceDestroy: false, users: true };
+let d: Declaration = {
+  rtVisible: true,
+  roleName: "Tuteur",
+  aliceNom: "Martin",
+  bobLogin: "bob",
+  adoptLp: false,
+  grace: false,
+  rtForceDestroy: false,
+  users: true,
+};
 
 const program = async () => {
   const config = new pulumi.Config();
@@ -48,12 +57,19 @@ const program = async () => {
     nom: d.aliceNom,
     dept: rt.acronym,
     password: config.requireSecret("alicePassword"),
-    roles: [{ role: tutor.name, departement: rt.acronym }, { role: "Ens", departement: geii.acronym }],
+    roles: [
+      { role: tutor.name, departement: rt.acronym },
+      { role: "Ens", departement: geii.acronym },
+    ],
   });
   new pkg.ScodocUser("bob", { userName: d.bobLogin, nom: "Durand", roles: [{ role: tutor.name, departement: geii.acronym }] });
   if (d.adoptLp) new pkg.ScodocDepartement("lp", { acronym: "LP", visible: false, adopt: true });
   if (d.grace) {
-    new pkg.ScodocUser("grace", { userName: "grace", password: GRACE_PASSWORD, roles: [{ role: tutor.name, departement: rt.acronym }, { role: "Ens" }] });
+    new pkg.ScodocUser("grace", {
+      userName: "grace",
+      password: GRACE_PASSWORD,
+      roles: [{ role: tutor.name, departement: rt.acronym }, { role: "Ens" }],
+    });
   }
   return { rtId: rt.deptId };
 };
@@ -158,7 +174,14 @@ describe("ScoDoc under the real Pulumi engine", () => {
 
   it("6. adopt takes over an object created out of band, with no duplicate", async () => {
     await admin.mutate<ScodocState>((st) => {
-      st.departements.push({ id: 99, acronym: "LP", dept_name: null, description: null, visible: true, date_creation: new Date().toISOString() });
+      st.departements.push({
+        id: 99,
+        acronym: "LP",
+        dept_name: null,
+        description: null,
+        visible: true,
+        date_creation: new Date().toISOString(),
+      });
     });
     d = { ...d, adoptLp: true };
     const up = await s.up(program);

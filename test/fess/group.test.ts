@@ -28,7 +28,9 @@ describe.each(FESS_VERSIONS)("FessGroup against Fess $version", ({ version, crea
     expect(await routes()).toEqual({ "GET /api/admin/group/setting/:id": 1, [`${create} /api/admin/group/setting`]: 1 });
 
     await h.admin.resetRequests();
-    expect(await h.engine.preview(KIND, { name: "students", attributes: { description: "All students", gidNumber: "2001" } }, state)).toBe("same");
+    expect(await h.engine.preview(KIND, { name: "students", attributes: { description: "All students", gidNumber: "2001" } }, state)).toBe(
+      "same",
+    );
     expect((await h.admin.requests()).total).toBe(0);
   });
 
@@ -86,7 +88,9 @@ describe.each(FESS_VERSIONS)("FessGroup against Fess $version", ({ version, crea
     await h.admin.mutate<FessState>((s) => {
       s.groups[fessId("staff")] = { name: "staff", attributes: { gidNumber: "100" } };
     });
-    await expect(h.engine.up(KIND, { name: "staff", attributes: { gidNumber: "200" } })).rejects.toThrow(/^fess: group staff already exists on .*adopt: true/);
+    await expect(h.engine.up(KIND, { name: "staff", attributes: { gidNumber: "200" } })).rejects.toThrow(
+      /^fess: group staff already exists on .*adopt: true/,
+    );
     expect(await group("staff")).toEqual({ name: "staff", attributes: { gidNumber: "100" } });
     expect((await h.admin.requests()).writes).toBe(0);
 

@@ -17,7 +17,9 @@ beforeAll(async () => {
   for (const name of ["r1", "r2", "r3"]) all.push((await h.engine.up("fess:Role", { name })).state);
   for (const name of ["g1", "g2"]) all.push((await h.engine.up("fess:Group", { name, attributes: { gidNumber: "4000" } })).state);
   for (let i = 0; i < 8; i++) {
-    all.push((await h.engine.up("fess:User", { name: `user${i}`, password: "Correct-Horse-Battery", roles: ["r1"], groups: ["g1"] })).state);
+    all.push(
+      (await h.engine.up("fess:User", { name: `user${i}`, password: "Correct-Horse-Battery", roles: ["r1"], groups: ["g1"] })).state,
+    );
   }
 });
 afterAll(async () => h?.stop());
@@ -29,7 +31,10 @@ describe("Fess batched refresh", () => {
     await h.admin.resetRequests();
     const refreshed = await refreshAll();
     const byRoute = (await h.admin.requests()).byRoute;
-    const count = (pattern: RegExp) => Object.entries(byRoute).filter(([r]) => pattern.test(r)).reduce((n, [, c]) => n + c, 0);
+    const count = (pattern: RegExp) =>
+      Object.entries(byRoute)
+        .filter(([r]) => pattern.test(r))
+        .reduce((n, [, c]) => n + c, 0);
     for (const kind of ["role", "group", "user"]) expect(count(new RegExp(`^GET /api/admin/${kind}/settings$`)), kind).toBe(1);
     expect(count(/^GET \/api\/admin\/\w+\/setting\//)).toBe(0);
     all.forEach((s, i) => expect(refreshed[i]?.outputs, s.id).toEqual(s.outputs));

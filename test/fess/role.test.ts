@@ -64,7 +64,10 @@ describe.each(FESS_VERSIONS)("FessRole against Fess $version", ({ version, creat
 
   it("replaces the role when its name changes: a new id, the old one deleted", async () => {
     const { state } = await h.engine.up(KIND, { name: "assistant" });
-    expect(await h.provider.diff(state.id, state.outputs, { name: "assistants", __provider: h.texts[KIND] })).toMatchObject({ replaces: ["name"], deleteBeforeReplace: false });
+    expect(await h.provider.diff(state.id, state.outputs, { name: "assistants", __provider: h.texts[KIND] })).toMatchObject({
+      replaces: ["name"],
+      deleteBeforeReplace: false,
+    });
     const next = await h.engine.up(KIND, { name: "assistants" }, state);
     expect(next.op).toBe("replace");
     expect(next.state.id).toBe(fessId("assistants"));
@@ -172,7 +175,9 @@ describe.each(FESS_VERSIONS)("FessRole against Fess $version", ({ version, creat
     const other = await h.withConfig({ "fess:token": guest.token });
     try {
       const error = await rejection(other.engine.up(KIND, { name: "refused" }));
-      expect(error.message).toMatch(/^fess: GET \/api\/admin\/role\/setting\/\S+ → 200: Unauthorized request\. \(hint: the token is invalid or expired, or lacks the admin-api permission/);
+      expect(error.message).toMatch(
+        /^fess: GET \/api\/admin\/role\/setting\/\S+ → 200: Unauthorized request\. \(hint: the token is invalid or expired, or lacks the admin-api permission/,
+      );
       expect(error.message).not.toContain(guest.token);
       expect((await h.admin.requests()).total).toBe(1);
       // The refusal is remembered: another resource fails at once, without asking again.
@@ -199,7 +204,9 @@ describe.each(FESS_VERSIONS)("FessRole against Fess $version", ({ version, creat
   it("says where to set the token when none is configured, sending nothing", async () => {
     const other = await h.withConfig({ "fess:token": "" });
     try {
-      await expect(other.engine.up(KIND, { name: "tokenless" })).rejects.toThrow(/^fess: no token configured for .* \(hint: set fess:token .*FESS_TOKEN/);
+      await expect(other.engine.up(KIND, { name: "tokenless" })).rejects.toThrow(
+        /^fess: no token configured for .* \(hint: set fess:token .*FESS_TOKEN/,
+      );
       expect((await h.admin.requests()).total).toBe(0);
     } finally {
       await other.stop();

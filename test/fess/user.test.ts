@@ -27,7 +27,8 @@ describe.each(FESS_VERSIONS)("FessUser against Fess $version", ({ version, creat
   const user = async (name: string) => (await server()).users[fessId(name)];
   const routes = async () => (await h.admin.requests()).byRoute;
   /** Proves a password was set without reading it anywhere: the API never shows one. */
-  const hasPassword = async (name: string, password: string) => (await h.admin.op<{ ok: boolean }>("verifyPassword", { name, password })).ok;
+  const hasPassword = async (name: string, password: string) =>
+    (await h.admin.op<{ ok: boolean }>("verifyPassword", { name, password })).ok;
 
   describe("a user's life", () => {
     let alice: ResourceState;
@@ -74,17 +75,29 @@ describe.each(FESS_VERSIONS)("FessUser against Fess $version", ({ version, creat
       alice = next.state;
       expect(await hasPassword("alice", "New-Passphrase-2027")).toBe(true);
       expect(await hasPassword("alice", "Correct-Horse-Battery")).toBe(false);
-      expect(await user("alice")).toMatchObject({ roles: [fessId("staff")], groups: [fessId("teachers")], attributes: { uidNumber: "1001" } });
+      expect(await user("alice")).toMatchObject({
+        roles: [fessId("staff")],
+        groups: [fessId("teachers")],
+        attributes: { uidNumber: "1001" },
+      });
       // Roles and groups did not change: no list is read, only the record and the write.
       const counts = await routes();
       expect(counts).toEqual({ "GET /api/admin/user/setting/:id": 1, [`${update} /api/admin/user/setting`]: 1 });
     });
 
     it("changes attributes and roles without touching the password", async () => {
-      const next = await h.engine.up(KIND, { ...inputs(), password: "New-Passphrase-2027", attributes: { mail: "a.martin@univ.example" }, roles: [staff, "students"] }, alice);
+      const next = await h.engine.up(
+        KIND,
+        { ...inputs(), password: "New-Passphrase-2027", attributes: { mail: "a.martin@univ.example" }, roles: [staff, "students"] },
+        alice,
+      );
       expect(next.op).toBe("update");
       alice = next.state;
-      expect(await user("alice")).toMatchObject({ attributes: { mail: "a.martin@univ.example" }, roles: [fessId("staff"), fessId("students")], groups: [fessId("teachers")] });
+      expect(await user("alice")).toMatchObject({
+        attributes: { mail: "a.martin@univ.example" },
+        roles: [fessId("staff"), fessId("students")],
+        groups: [fessId("teachers")],
+      });
       expect(await hasPassword("alice", "New-Passphrase-2027")).toBe(true);
     });
 
@@ -95,7 +108,11 @@ describe.each(FESS_VERSIONS)("FessUser against Fess $version", ({ version, creat
       });
       const refreshed = await h.engine.refresh(alice);
       expect(refreshed?.outputs).toMatchObject({ roles: ["students"], groups: ["teachers", "year-1"] });
-      const back = await h.engine.up(KIND, { ...inputs(), password: "New-Passphrase-2027", attributes: { mail: "a.martin@univ.example" }, roles: [staff, "students"] }, refreshed);
+      const back = await h.engine.up(
+        KIND,
+        { ...inputs(), password: "New-Passphrase-2027", attributes: { mail: "a.martin@univ.example" }, roles: [staff, "students"] },
+        refreshed,
+      );
       expect(back.op).toBe("update");
       alice = back.state;
       expect(await user("alice")).toMatchObject({ roles: [fessId("staff"), fessId("students")], groups: [fessId("teachers")] });
@@ -107,7 +124,11 @@ describe.each(FESS_VERSIONS)("FessUser against Fess $version", ({ version, creat
       });
       const refreshed = await h.engine.refresh(alice);
       expect(refreshed?.outputs.name).toBe("alice.old");
-      const back = await h.engine.up(KIND, { ...inputs(), password: "New-Passphrase-2027", attributes: { mail: "a.martin@univ.example" }, roles: [staff, "students"] }, refreshed);
+      const back = await h.engine.up(
+        KIND,
+        { ...inputs(), password: "New-Passphrase-2027", attributes: { mail: "a.martin@univ.example" }, roles: [staff, "students"] },
+        refreshed,
+      );
       expect(back.op).toBe("update");
       alice = back.state;
       expect((await user("alice"))?.name).toBe("alice");
@@ -146,8 +167,12 @@ describe.each(FESS_VERSIONS)("FessUser against Fess $version", ({ version, creat
 
   it("refuses an unknown role or group before sending anything, listing what exists", async () => {
     const error = await rejection(h.engine.up(KIND, { name: "dave", password: "Dave-Password-1", roles: ["staff", "ghost"] }));
-    expect(error.message).toMatch(/^fess: roles\[1\]: no role ghost on the server \(hint: create it with a FessRole and pass its name output.*: admin, guest, staff, students\)$/);
-    await expect(h.engine.up(KIND, { name: "dave", password: "Dave-Password-1", groups: ["nobody"] })).rejects.toThrow(/^fess: groups\[0\]: no group nobody on the server/);
+    expect(error.message).toMatch(
+      /^fess: roles\[1\]: no role ghost on the server \(hint: create it with a FessRole and pass its name output.*: admin, guest, staff, students\)$/,
+    );
+    await expect(h.engine.up(KIND, { name: "dave", password: "Dave-Password-1", groups: ["nobody"] })).rejects.toThrow(
+      /^fess: groups\[0\]: no group nobody on the server/,
+    );
     expect((await h.admin.requests()).writes).toBe(0);
     expect(await user("dave")).toBeUndefined();
   });
@@ -175,12 +200,16 @@ describe.each(FESS_VERSIONS)("FessUser against Fess $version", ({ version, creat
     const body = { response: { settings: firstPage, total: 250, version: "15.7", status: 0 } };
     await h.admin.setFaults({ rules: [{ method: "GET", path: "^/api/admin/role/settings$", status: 200, body, times: 3 }] });
     const error = await rejection(h.engine.up(KIND, { name: "ivan", password: "Ivan-Password-1", roles: ["staff"] }));
-    expect(error.message).toMatch(/^fess: GET \/api\/admin\/role\/settings → 200: page 2 repeats role \S+: the paging in the request body was ignored \(hint: does a proxy in front of Fess drop the bodies of GET requests\?\)$/);
+    expect(error.message).toMatch(
+      /^fess: GET \/api\/admin\/role\/settings → 200: page 2 repeats role \S+: the paging in the request body was ignored \(hint: does a proxy in front of Fess drop the bodies of GET requests\?\)$/,
+    );
     expect((await h.admin.requests()).writes).toBe(0);
   });
 
   it("requires a password to create a user, sending nothing", async () => {
-    await expect(h.engine.up(KIND, { name: "frank", roles: ["staff"] })).rejects.toThrow(/^fess: user frank: password is required to create a user/);
+    await expect(h.engine.up(KIND, { name: "frank", roles: ["staff"] })).rejects.toThrow(
+      /^fess: user frank: password is required to create a user/,
+    );
     expect((await h.admin.requests()).writes).toBe(0);
     expect(await user("frank")).toBeUndefined();
   });

@@ -11,7 +11,17 @@ import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { RIGHTS_FIELDS, type DrofusState, type ProjectUserRecord, type RightsLevel } from "../../sandbox/drofus/state";
 import { indexListingMembers } from "../support/drofusIndex";
 import { stackConfig } from "../support/stackConfig";
-import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, typeCheck, workDir, type CliProject } from "./support";
+import {
+  cliProject,
+  editProgram,
+  expectAdoptedWithNoWrite,
+  generateFrom,
+  readFiles,
+  runGenerate,
+  typeCheck,
+  workDir,
+  type CliProject,
+} from "./support";
 
 const PROJECTS = [
   { id: 501, name: "Hôpital Nord", no: "H-01", db: "hopital", builder: "Bygg AS", type: 1 },
@@ -24,7 +34,8 @@ const MEMBERS = 40;
 
 function populate(state: DrofusState): void {
   const at = "2026-01-05T08:00:00Z";
-  for (const db of ["hopital", "lycee"]) state.databases.push({ name: db, owner_id: 5, template: "dev-template", created_at: at, users_disabled: false });
+  for (const db of ["hopital", "lycee"])
+    state.databases.push({ name: db, owner_id: 5, template: "dev-template", created_at: at, users_disabled: false });
   for (const p of PROJECTS) {
     state.projects.push({
       id: p.id,
@@ -46,7 +57,16 @@ function populate(state: DrofusState): void {
     });
   }
   for (let i = 0; i < USERS; i++) {
-    state.users.push({ username: `arch.${String(i).padStart(2, "0")}`, first_name: `Prénom${i}`, last_name: `Nom${i}`, email: `arch${i}@bygg.example`, disabled: false, created_at: at, admin: false, password: null });
+    state.users.push({
+      username: `arch.${String(i).padStart(2, "0")}`,
+      first_name: `Prénom${i}`,
+      last_name: `Nom${i}`,
+      email: `arch${i}@bygg.example`,
+      disabled: false,
+      created_at: at,
+      admin: false,
+      password: null,
+    });
   }
   // 40 memberships: every user in one project, 15 of them in a second one, at varied rights.
   for (let k = 0; k < MEMBERS; k++) {
@@ -97,7 +117,9 @@ describe("generate drofus", () => {
     // Names from natural keys: accents dropped, a digest of the exact key where it had to be changed.
     expect(index).toMatch(/const project_Hopital_Nord = new DrofusProject\("hopital_Hopital_Nord_[0-9a-f]{8}", \{/);
     expect(index).toContain('  database: { existing: "lycee" },');
-    expect(index).toMatch(/new DrofusProjectUser\("arch\.00@501", \{\n  projectId: project_Hopital_Nord\.projectId,\n  username: "arch\.00",\n  superuser: true,/);
+    expect(index).toMatch(
+      /new DrofusProjectUser\("arch\.00@501", \{\n  projectId: project_Hopital_Nord\.projectId,\n  username: "arch\.00",\n  superuser: true,/,
+    );
     // Write-only fields are not declared: nothing to read from config, nothing sent on adoption.
     expect(index).not.toMatch(/rights|room:|constructor|projectTypeId|config\./);
     for (const text of readFiles(program).values()) expect(text).not.toContain(env.DROFUS_PASSWORD);
@@ -110,7 +132,9 @@ describe("generate drofus", () => {
     editProgram(edited, "  adopt: true,", '  adopt: "yes",');
     const result = await typeCheck(edited);
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/index\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'Input<boolean> \| undefined'/);
+    expect(result.stdout).toMatch(
+      /index\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'Input<boolean> \| undefined'/,
+    );
   });
 
   it("writes the same files, byte for byte, on a second run", async () => {
@@ -119,16 +143,19 @@ describe("generate drofus", () => {
     expect(readFiles(again)).toEqual(readFiles(program));
   });
 
-  it.each(["beside", "inside"] as const)("writes the same files from a project index that lists project users %s the projects, asking for no pair", async (placement) => {
-    await drofus.admin.setFaults(indexListingMembers(await drofus.admin.state<DrofusState>(), placement));
-    await drofus.admin.resetRequests();
-    const listed = workDir(`drofus-listed-${placement}`);
-    const run = await runGenerate(["generate", "drofus", "--out", listed], env);
-    expect(run.code).toBe(0);
-    expect(run.stderr).not.toContain("pairs asked");
-    expect((await drofus.admin.requests()).byRoute["GET /project_users/:id"]).toBeUndefined();
-    expect(readFiles(listed)).toEqual(readFiles(program));
-  });
+  it.each(["beside", "inside"] as const)(
+    "writes the same files from a project index that lists project users %s the projects, asking for no pair",
+    async (placement) => {
+      await drofus.admin.setFaults(indexListingMembers(await drofus.admin.state<DrofusState>(), placement));
+      await drofus.admin.resetRequests();
+      const listed = workDir(`drofus-listed-${placement}`);
+      const run = await runGenerate(["generate", "drofus", "--out", listed], env);
+      expect(run.code).toBe(0);
+      expect(run.stderr).not.toContain("pairs asked");
+      expect((await drofus.admin.requests()).byRoute["GET /project_users/:id"]).toBeUndefined();
+      expect(readFiles(listed)).toEqual(readFiles(program));
+    },
+  );
 
   it("is adopted by `pulumi up` with no write, then previews empty", async () => {
     project = await cliProject(program, stackConfig(drofus.endpoint));

@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import { fessId, hashPassword, type FessState } from "../../sandbox/fess/state";
 import { stackConfig } from "../support/stackConfig";
-import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import {
+  cliProject,
+  editProgram,
+  expectAdoptedWithNoWrite,
+  generateFrom,
+  readFiles,
+  runGenerate,
+  workDir,
+  type CliProject,
+} from "./support";
 
 const N = 20;
 const pad = (i: number) => String(i).padStart(2, "0");
@@ -61,7 +70,9 @@ describe("generate fess", () => {
     const index = readFileSync(join(program, "index.ts"), "utf8");
     expect(index.match(/^  adopt: true,$/gm)).toHaveLength(DECLARED);
     expect(index).toContain('const role_role_00 = new FessRole("role-00", {\n  name: "role-00",\n  attributes: { description: "Rôle 0" },');
-    expect(index).toMatch(/new FessUser\("user07", \{[^}]*\}[^}]*roles: \["guest", role_role_07\.name, role_role_08\.name\],\n  groups: \[group_group_07\.name\],/);
+    expect(index).toMatch(
+      /new FessUser\("user07", \{[^}]*\}[^}]*roles: \["guest", role_role_07\.name, role_role_08\.name\],\n  groups: \[group_group_07\.name\],/,
+    );
     expect(index).toMatch(/new FessUser\("user00", \{[^]*?roles: \[role_role_00\.name, role_role_01\.name\],\n  groups: \[\],/);
     expect(index).toContain('new FessUser("jean.dupont@univ.example", {');
     expect(index).not.toMatch(/password/i);

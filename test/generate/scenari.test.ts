@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSandbox, RunningSandboxes } from "../../sandbox";
 import type { ScenariState, StoredAccount, StoredWsp, WspTypeDef } from "../../sandbox/scenari/state";
 import { stackConfig } from "../support/stackConfig";
-import { cliProject, editProgram, expectAdoptedWithNoWrite, generateFrom, readFiles, runGenerate, workDir, type CliProject } from "./support";
+import {
+  cliProject,
+  editProgram,
+  expectAdoptedWithNoWrite,
+  generateFrom,
+  readFiles,
+  runGenerate,
+  workDir,
+  type CliProject,
+} from "./support";
 
 const GROUPS = ["auteurs", "auteurs-bio", "etudiants", "etudiants-l1", "relecteurs", "tuteurs"];
 /** Child -> parent: a nested group, so parents must be declared first. */
@@ -25,7 +34,13 @@ function ref(def: { key: string; uri: string; version: string; lang: string; tit
 
 function populate(state: ScenariState): void {
   for (const g of GROUPS) {
-    state.accounts.push({ account: g, userType: "group", groupName: `Groupe ${g}`, ...(PARENT[g] ? { groups: [PARENT[g]] } : {}), ...(g === "auteurs" ? { grantedRoles: ["main:author"] } : {}) });
+    state.accounts.push({
+      account: g,
+      userType: "group",
+      groupName: `Groupe ${g}`,
+      ...(PARENT[g] ? { groups: [PARENT[g]] } : {}),
+      ...(g === "auteurs" ? { grantedRoles: ["main:author"] } : {}),
+    });
   }
   for (let i = 0; i < USERS; i++) {
     const user: StoredAccount = {
@@ -65,7 +80,11 @@ function populate(state: ScenariState): void {
           entries: [
             { account: GROUPS[i % GROUPS.length]!, allowedRoles: ["main:author"] },
             { account: "relecteurs", allowedRoles: ["main:reader"] },
-            { account: `user${String(i).padStart(2, "0")}`, allowedRoles: ["main:manager"], ...(i % 2 === 0 ? { deniedRoles: ["main:author"] } : {}) },
+            {
+              account: `user${String(i).padStart(2, "0")}`,
+              allowedRoles: ["main:manager"],
+              ...(i % 2 === 0 ? { deniedRoles: ["main:author"] } : {}),
+            },
           ],
         },
       ],
@@ -85,7 +104,9 @@ const DECLARED = GROUPS.length + USERS + WSPS;
 /** The requests that are not reads, as `METHOD route cdaction`. */
 async function writes(): Promise<string[]> {
   const { entries } = await scenari.admin.requests();
-  return entries.filter((e) => e.method !== "GET" && e.method !== "HEAD").map((e) => `${e.method} ${e.route} ${new URLSearchParams(e.query).get("cdaction") ?? ""}`.trim());
+  return entries
+    .filter((e) => e.method !== "GET" && e.method !== "HEAD")
+    .map((e) => `${e.method} ${e.route} ${new URLSearchParams(e.query).get("cdaction") ?? ""}`.trim());
 }
 
 beforeAll(async () => {

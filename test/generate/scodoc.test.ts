@@ -29,7 +29,11 @@ const PRENOMS = ["Camille", "Louis", "Léa", "Hugo", "Chloé", "Jules", "Inès",
 
 /** ScoDoc logins are ASCII: letters, digits, `@ \\ - _ .`; a few are not safe Pulumi names as they are. */
 function login(i: number): string {
-  const ascii = (s: string) => s.normalize("NFD").replace(/[^A-Za-z]/g, "").toLowerCase();
+  const ascii = (s: string) =>
+    s
+      .normalize("NFD")
+      .replace(/[^A-Za-z]/g, "")
+      .toLowerCase();
   const prenom = ascii(PRENOMS[i % PRENOMS.length]!);
   const nom = ascii(NOMS[i % NOMS.length]!);
   return i === 7 ? `IUT\\${prenom}${i}` : i === 8 ? `${prenom}.${nom}@iut.example` : `${prenom}.${nom}${i}`;
@@ -38,7 +42,14 @@ function login(i: number): string {
 /** A realistic population written straight into the sandbox's state: 3 departements, 8 roles, 300 users with grants. */
 function populate(state: ScodocState): void {
   const now = "2026-01-05T08:00:00.000Z";
-  state.departements = DEPTS.map((acronym, i) => ({ id: 100 + i, acronym, dept_name: `Département ${acronym}`, description: null, visible: acronym !== "INFO", date_creation: now }));
+  state.departements = DEPTS.map((acronym, i) => ({
+    id: 100 + i,
+    acronym,
+    dept_name: `Département ${acronym}`,
+    description: null,
+    visible: acronym !== "INFO",
+    date_creation: now,
+  }));
   const roleIds = new Map(state.roles.map((r) => [r.name, r.id]));
   for (const [name, permissions] of Object.entries(ROLES)) {
     const id = state.next.role++;
@@ -118,7 +129,7 @@ describe("generate scodoc", () => {
     expect(index).not.toContain('new ScodocRole("SuperAdmin"');
     expect(index).not.toContain('userName: "admin"');
     // References, not copies: the engine orders the creates and a rename follows.
-    expect(index).toContain("const role_Tuteur = new ScodocRole(\"Tuteur\", {");
+    expect(index).toContain('const role_Tuteur = new ScodocRole("Tuteur", {');
     expect(index).toMatch(/roles: \[\{ role: role_Tuteur\.name, departement: dept_\w+\.acronym \}/);
     // A built-in role is not declared, so a grant of it names it plainly.
     expect(index).toMatch(/\{ role: "Ens", departement: dept_\w+\.acronym \}/);
@@ -187,7 +198,9 @@ describe("generate scodoc", () => {
     await scodoc.admin.resetRequests();
     const { changes } = await project.up();
     expect(changes).toEqual({ update: 1, same: DECLARED + 1 - 1 });
-    const writes = (await scodoc.admin.requests()).entries.filter((e) => e.method !== "GET" && !e.route.endsWith("/tokens")).map((e) => e.route);
+    const writes = (await scodoc.admin.requests()).entries
+      .filter((e) => e.method !== "GET" && !e.route.endsWith("/tokens"))
+      .map((e) => e.route);
     expect(writes).toEqual(["POST /ScoDoc/api/user/:uid/edit"]);
     const state = await scodoc.admin.state<ScodocState>();
     expect(state.users.find((u) => u.nom === "DURAND-LEGRAND127")?.user_name).toBe("noe.durand127");

@@ -50,7 +50,10 @@ export interface CliResult {
 export async function runGenerate(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
   const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...base, ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      env: { ...base, ...env },
+      maxBuffer: 64 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -99,7 +102,9 @@ export async function generateFrom<S>(app: AppName, populate: (state: S) => void
 export async function typeCheck(program: string): Promise<CliResult> {
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [tsc, "--noEmit", "-p", join(program, "tsconfig.json")], { cwd: program });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [tsc, "--noEmit", "-p", join(program, "tsconfig.json")], {
+      cwd: program,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -157,7 +162,12 @@ export async function cliProject(dir: string, config: Record<string, ConfigEntry
  * (as `writes` reads the server's request log) and the server as it was;
  * the next preview is empty and writes nothing either.
  */
-export async function expectAdoptedWithNoWrite(sandbox: RunningSandbox, project: CliProject, declared: number, writes: () => Promise<string[]>): Promise<void> {
+export async function expectAdoptedWithNoWrite(
+  sandbox: RunningSandbox,
+  project: CliProject,
+  declared: number,
+  writes: () => Promise<string[]>,
+): Promise<void> {
   const before = await sandbox.admin.state<unknown>();
   await sandbox.admin.resetRequests();
   const { changes } = await project.up();

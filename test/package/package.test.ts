@@ -84,7 +84,10 @@ async function initStack(consumer: Consumer, sandboxes: RunningSandboxes): Promi
   await consumer.pulumi(["stack", "init", consumer.stack]);
   for (const app of APPS) await consumer.pulumi(["config", "set", `${app}:url`, sandboxes.get(app).endpoint.url]);
   for (const c of credentialsOf(sandboxes)) {
-    await consumer.pulumi(c.secret ? ["config", "set", "--secret", c.key] : ["config", "set", c.key, c.value], c.secret ? { input: c.value } : {});
+    await consumer.pulumi(
+      c.secret ? ["config", "set", "--secret", c.key] : ["config", "set", c.key, c.value],
+      c.secret ? { input: c.value } : {},
+    );
   }
   await consumer.pulumi(["config", "set", "--secret", "alicePassword"], { input: ALICE_PASSWORD });
 }
@@ -157,10 +160,18 @@ afterAll(async () => {
 describe("the tarball", () => {
   it("holds the compiled code, its declarations, README, LICENSE and CHANGELOG, and nothing else", () => {
     const unexpected = v1.files.filter(
-      (f) => !/^dist\/(providers|sandbox)\/.+\.(js|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f),
+      (f) =>
+        !/^dist\/(providers|sandbox)\/.+\.(js|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f),
     );
     expect(unexpected).toEqual([]);
-    for (const f of ["README.md", "LICENSE", "CHANGELOG.md", "dist/providers/index.js", "dist/providers/index.d.ts", "dist/providers/runtime.js"]) {
+    for (const f of [
+      "README.md",
+      "LICENSE",
+      "CHANGELOG.md",
+      "dist/providers/index.js",
+      "dist/providers/index.d.ts",
+      "dist/providers/runtime.js",
+    ]) {
       expect(v1.files).toContain(f);
     }
     expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toMatch(/^MIT License/);
@@ -303,7 +314,7 @@ describe("a CommonJS stack", () => {
   }, 300_000);
 });
 
-describe("an ESM stack (package.json \"type\": \"module\")", () => {
+describe('an ESM stack (package.json "type": "module")', () => {
   it("previews, applies, previews no change and destroys", async () => {
     const sandboxes = await startSandboxes(esm);
     await initStack(esm, sandboxes);

@@ -150,7 +150,10 @@ let work: string;
 let consumer: Consumer;
 
 function writeTsconfig(compilerOptions: object): void {
-  writeFileSync(join(consumer.dir, "tsconfig.json"), `${JSON.stringify({ compilerOptions: { ...compilerOptions, pretty: false }, files: ["required.ts", "all.ts"] }, null, 2)}\n`);
+  writeFileSync(
+    join(consumer.dir, "tsconfig.json"),
+    `${JSON.stringify({ compilerOptions: { ...compilerOptions, pretty: false }, files: ["required.ts", "all.ts"] }, null, 2)}\n`,
+  );
 }
 
 /** `tsc --noEmit` with the TypeScript installed in the project; the output, and whether it passed. */
@@ -187,13 +190,17 @@ describe("a TypeScript stack type-checks every resource, with required inputs on
   it.each([
     ["the newest TypeScript 6", "typescript@6"],
     ["what `npm install typescript` gives today", "typescript@latest"],
-  ])("under %s with the README's module settings", async (_label, spec) => {
-    await consumer.npm(["install", "--no-audit", "--no-fund", "--save-dev", spec]);
-    writeTsconfig(FROM_TYPESCRIPT_6);
-    const result = await typeCheck();
-    expect(result.output).toBe("");
-    expect(result.ok).toBe(true);
-  }, 300_000);
+  ])(
+    "under %s with the README's module settings",
+    async (_label, spec) => {
+      await consumer.npm(["install", "--no-audit", "--no-fund", "--save-dev", spec]);
+      writeTsconfig(FROM_TYPESCRIPT_6);
+      const result = await typeCheck();
+      expect(result.output).toBe("");
+      expect(result.ok).toBe(true);
+    },
+    300_000,
+  );
 
   it("a wrong type still fails: the check is real", async () => {
     writeFileSync(join(consumer.dir, "required.ts"), REQUIRED_ONLY.replace('{ acronym: "RT" }', "{ acronym: 42 }"));

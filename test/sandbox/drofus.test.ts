@@ -600,7 +600,13 @@ describe("/project_users", () => {
 
   it("answers 422 for rights outside 1..4", async () => {
     const res = await call("POST", "/project_users", {
-      body: membershipBody(399, { room_rights: 0, equipment_rights: 5, tender_rights: "full", system_rights: null, modelstore_rights: 2.5 }),
+      body: membershipBody(399, {
+        room_rights: 0,
+        equipment_rights: 5,
+        tender_rights: "full",
+        system_rights: null,
+        modelstore_rights: 2.5,
+      }),
     });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
@@ -740,7 +746,10 @@ describe("the seed's curl examples, with the real curl", () => {
       },
     });
 
-    writeFileSync(join(scratch, "update.json"), JSON.stringify({ project: { name: "REST TEST", description: "TEST UPDATE FROM REST", active: true } }));
+    writeFileSync(
+      join(scratch, "update.json"),
+      JSON.stringify({ project: { name: "REST TEST", description: "TEST UPDATE FROM REST", active: true } }),
+    );
     const updated = await curl(...json, "-s", "-X", "PATCH", "-d", "@update.json", `${base()}/projects/${project.project.id}`);
     expect(JSON.parse(updated)).toMatchObject({ project: { description: "TEST UPDATE FROM REST" } });
 

@@ -60,7 +60,9 @@ function getWithBody(url: string, token: string, body: unknown): Promise<Record<
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve((JSON.parse(Buffer.concat(chunks).toString("utf8")) as { response: Record<string, unknown> }).response));
+        res.on("end", () =>
+          resolve((JSON.parse(Buffer.concat(chunks).toString("utf8")) as { response: Record<string, unknown> }).response),
+        );
       },
     );
     req.on("error", reject);
@@ -230,7 +232,13 @@ describe("Fess sandbox, 15.x", () => {
     });
 
     it("overwrites a user whole on a repeated create: password, roles, groups, attributes", async () => {
-      await call("POST", "/api/admin/user/setting", { name: "bob", password: "one", roles: ["YWRtaW4="], groups: ["Zw=="], attributes: { mail: "b@x" } });
+      await call("POST", "/api/admin/user/setting", {
+        name: "bob",
+        password: "one",
+        roles: ["YWRtaW4="],
+        groups: ["Zw=="],
+        attributes: { mail: "b@x" },
+      });
       await call("POST", "/api/admin/user/setting", { name: "bob", password: "two", roles: ["Z3Vlc3Q="] });
       expect((await call("GET", "/api/admin/user/setting/Ym9i")).response.setting).toEqual({
         id: "Ym9i",
@@ -243,7 +251,13 @@ describe("Fess sandbox, 15.x", () => {
     });
 
     it("keeps attribute keys as given (not snake_cased) and ignores crud_mode and unknown keys", async () => {
-      await call("POST", "/api/admin/role/setting", { name: "r", crud_mode: 2, id: "ignored", versionNo: 4, attributes: { camelKey: "v", n: 5 } });
+      await call("POST", "/api/admin/role/setting", {
+        name: "r",
+        crud_mode: 2,
+        id: "ignored",
+        versionNo: 4,
+        attributes: { camelKey: "v", n: 5 },
+      });
       expect((await call("GET", "/api/admin/role/setting/cg==")).response.setting).toEqual({
         id: "cg==",
         version_no: -1,
@@ -273,11 +287,19 @@ describe("Fess sandbox, 15.x", () => {
     it("accepts any version_no, answers created false, and always reads back -1", async () => {
       await call("POST", "/api/admin/role/setting", { name: "editor", attributes: { a: "1" } });
       for (const version_no of [1, 999, -5, "7"]) {
-        const answer = await call("PUT", "/api/admin/role/setting", { id: "ZWRpdG9y", name: "editor", version_no, attributes: { a: String(version_no) } });
+        const answer = await call("PUT", "/api/admin/role/setting", {
+          id: "ZWRpdG9y",
+          name: "editor",
+          version_no,
+          attributes: { a: String(version_no) },
+        });
         expect(answer.http).toBe(200);
         expect(answer.response).toEqual({ id: "ZWRpdG9y", created: false, version: "15.7", status: 0 });
       }
-      expect((await call("GET", "/api/admin/role/setting/ZWRpdG9y")).response.setting).toMatchObject({ version_no: -1, attributes: { a: "7" } });
+      expect((await call("GET", "/api/admin/role/setting/ZWRpdG9y")).response.setting).toMatchObject({
+        version_no: -1,
+        attributes: { a: "7" },
+      });
     });
 
     it("ignores camelCase versionNo: only snake_case keys are read", async () => {
@@ -288,7 +310,13 @@ describe("Fess sandbox, 15.x", () => {
     });
 
     it("clears what the body leaves out: attributes, and a user's roles and groups", async () => {
-      await call("POST", "/api/admin/user/setting", { name: "bob", password: "pw", roles: ["YWRtaW4="], groups: ["Zw=="], attributes: { mail: "b@x" } });
+      await call("POST", "/api/admin/user/setting", {
+        name: "bob",
+        password: "pw",
+        roles: ["YWRtaW4="],
+        groups: ["Zw=="],
+        attributes: { mail: "b@x" },
+      });
       await call("PUT", "/api/admin/user/setting", { id: "Ym9i", name: "bob", version_no: 1 });
       expect((await call("GET", "/api/admin/user/setting/Ym9i")).response.setting).toEqual({
         id: "Ym9i",
@@ -340,7 +368,9 @@ describe("Fess sandbox, 15.x", () => {
     it("requires a non-blank name of at most 100 characters", async () => {
       expect(await rejected("POST", "/api/admin/role/setting", {})).toBe("Name is required.");
       expect(await rejected("POST", "/api/admin/role/setting", { name: "   " })).toBe("Name is required.");
-      expect(await rejected("POST", "/api/admin/group/setting", { name: "x".repeat(101) })).toBe("The size of Name must be between 0 and 100.");
+      expect(await rejected("POST", "/api/admin/group/setting", { name: "x".repeat(101) })).toBe(
+        "The size of Name must be between 0 and 100.",
+      );
       expect(await rejected("POST", "/api/admin/user/setting", { name: "u", password: "p".repeat(101) })).toBe(
         "The size of Password must be between 0 and 100.",
       );
@@ -368,9 +398,9 @@ describe("Fess sandbox, 15.x", () => {
         "attributes.gidNumber must be a long.",
       );
       expect((await call("POST", "/api/admin/group/setting", { name: "g", attributes: { gidNumber: "+42" } })).response.status).toBe(0);
-      expect(await rejected("PUT", "/api/admin/group/setting", { id: "Zw==", name: "g", version_no: 1, attributes: { gidNumber: "1.5" } })).toBe(
-        "attributes.gidNumber must be a long.",
-      );
+      expect(
+        await rejected("PUT", "/api/admin/group/setting", { id: "Zw==", name: "g", version_no: 1, attributes: { gidNumber: "1.5" } }),
+      ).toBe("attributes.gidNumber must be a long.");
       // DfTypeUtil drops the grouping comma, OpenSearch's long does not: the store fails.
       expect(await rejected("POST", "/api/admin/group/setting", { name: "h", attributes: { gidNumber: "1,000" } })).toMatch(
         /^Failed to create a new data\. \(.*gidNumber.*\)$/,
@@ -384,19 +414,30 @@ describe("Fess sandbox, 15.x", () => {
       );
       await call("POST", "/api/admin/user/setting", { name: "u", password: "p", attributes: { uidNumber: "1000" } });
       expect(
-        await rejected("PUT", "/api/admin/user/setting", { id: "dQ==", name: "u", version_no: 1, attributes: { uidNumber: "x", gidNumber: "y" } }),
+        await rejected("PUT", "/api/admin/user/setting", {
+          id: "dQ==",
+          name: "u",
+          version_no: 1,
+          attributes: { uidNumber: "x", gidNumber: "y" },
+        }),
       ).toBe("attributes.uidNumber must be a long.");
-      expect(await rejected("PUT", "/api/admin/user/setting", { id: "dQ==", name: "u", version_no: 1, attributes: { gidNumber: "y" } })).toBe(
-        "attributes.gidNumber must be a long.",
-      );
+      expect(
+        await rejected("PUT", "/api/admin/user/setting", { id: "dQ==", name: "u", version_no: 1, attributes: { gidNumber: "y" } }),
+      ).toBe("attributes.gidNumber must be a long.");
       // Validation comes before the lookup: an unknown id with a bad attribute reports the attribute.
-      expect(await rejected("PUT", "/api/admin/user/setting", { id: "bm8=", name: "no", version_no: 1, attributes: { uidNumber: "x" } })).toBe(
-        "attributes.uidNumber must be a long.",
-      );
+      expect(
+        await rejected("PUT", "/api/admin/user/setting", { id: "bm8=", name: "no", version_no: 1, attributes: { uidNumber: "x" } }),
+      ).toBe("attributes.uidNumber must be a long.");
     });
 
     it("answers an opaque error code to a body it cannot map", async () => {
-      for (const rawBody of ["{not json", "[1,2]", '{"name":"r","attributes":"flat"}', '{"name":{"x":1}}', '{"name":"u","password":"p","roles":"YWRtaW4="}']) {
+      for (const rawBody of [
+        "{not json",
+        "[1,2]",
+        '{"name":"r","attributes":"flat"}',
+        '{"name":{"x":1}}',
+        '{"name":"u","password":"p","roles":"YWRtaW4="}',
+      ]) {
         const path = rawBody.includes("password") ? "/api/admin/user/setting" : "/api/admin/role/setting";
         const answer = await call("POST", path, undefined, { rawBody });
         expect(answer.http, rawBody).toBe(400);
@@ -553,7 +594,12 @@ describe("Fess sandbox, 14.x", () => {
   it("creates with PUT and updates with POST, and says 14.x", async () => {
     const created = await call("PUT", "/api/admin/role/setting", { name: "editor", attributes: { a: "1" } });
     expect(created.response).toEqual({ id: "ZWRpdG9y", created: true, version: "14.19", status: 0 });
-    const updated = await call("POST", "/api/admin/role/setting", { id: "ZWRpdG9y", name: "editor", version_no: 1, attributes: { a: "2" } });
+    const updated = await call("POST", "/api/admin/role/setting", {
+      id: "ZWRpdG9y",
+      name: "editor",
+      version_no: 1,
+      attributes: { a: "2" },
+    });
     expect(updated.response).toEqual({ id: "ZWRpdG9y", created: false, version: "14.19", status: 0 });
     expect((await call("GET", "/api/admin/role/setting/ZWRpdG9y")).response.setting).toMatchObject({ attributes: { a: "2" } });
   });
@@ -568,7 +614,9 @@ describe("Fess sandbox, 14.x", () => {
     expect((await call("PUT", "/api/admin/user/setting", { name: "nopw" })).http).toBe(500);
     await call("PUT", "/api/admin/group/setting", { name: "staff" });
     await call("PUT", "/api/admin/user/setting", { name: "bob", password: "p", groups: ["c3RhZmY="] });
-    expect((await call("PUT", "/api/admin/user/setting", { name: "bob", password: "q", groups: ["c3RhZmY="] })).response.created).toBe(true);
+    expect((await call("PUT", "/api/admin/user/setting", { name: "bob", password: "q", groups: ["c3RhZmY="] })).response.created).toBe(
+      true,
+    );
     const bad = await call("POST", "/api/admin/user/setting", { id: "Ym9i", name: "bob", version_no: 1, attributes: { uidNumber: "x" } });
     expect(bad.response.message).toBe("attributes.uidNumber must be a long.");
     await call("DELETE", "/api/admin/group/setting/c3RhZmY=");

@@ -70,7 +70,10 @@ function scenari(sandbox: () => Sandbox<ScenariState>) {
 const cdm = (value: CdmValue): string => serializeCdm(value);
 
 function wspTypeXml(attrs: Record<string, string>, options: Record<string, string>[] = []): string {
-  const a = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => ` ${k}="${v}"`).join("");
+  const a = (o: Record<string, string>) =>
+    Object.entries(o)
+      .map(([k, v]) => ` ${k}="${v}"`)
+      .join("");
   return `<wspType${a(attrs)}>${options.map((o) => `<wspOption${a(o)}/>`).join("")}</wspType>`;
 }
 
@@ -130,7 +133,12 @@ describe("Scenari sandbox, database backend", () => {
   }
 
   async function createWsp(params: Json, body = OPALE_5, query: Record<string, string> = {}): Promise<Answer> {
-    return call("adminWsp", "CreateWsp", { method: "PUT", query: { createParams: cdm(params as CdmValue), ...query }, body, contentType: "text/xml" });
+    return call("adminWsp", "CreateWsp", {
+      method: "PUT",
+      query: { createParams: cdm(params as CdmValue), ...query },
+      body,
+      contentType: "text/xml",
+    });
   }
 
   async function infoWsp(param: string, query: Record<string, string> = {}): Promise<Json> {
@@ -225,7 +233,13 @@ describe("Scenari sandbox, database backend", () => {
       const { userList, more } = await listUsers();
       expect(more).toBe(false);
       expect(userList.map((u) => u.account)).toEqual(["admin", "anonymous", "system"]);
-      expect(userList[0]).toEqual({ account: "admin", userType: "user", grantedRoles: ["main:admin"], isSuperAdmin: true, pwdDt: expect.any(Number) });
+      expect(userList[0]).toEqual({
+        account: "admin",
+        userType: "user",
+        grantedRoles: ["main:admin"],
+        isSuperAdmin: true,
+        pwdDt: expect.any(Number),
+      });
       expect(userList[1]).toMatchObject({ isAnonymous: true, isHidden: true, isReadOnly: true });
       expect(userList[2]).toMatchObject({ grantedRoles: ["main:system"], isHidden: true, isReadOnly: true });
     });
@@ -242,7 +256,14 @@ describe("Scenari sandbox, database backend", () => {
       });
       expect(created.result).toBe("available");
       const user = created.user as Json;
-      expect(user).toMatchObject({ account: "jdoe", userType: "user", firstName: "Jo", lastName: "O'Doe", nickNames: ["john"], grantedRoles: ["main:reader"] });
+      expect(user).toMatchObject({
+        account: "jdoe",
+        userType: "user",
+        firstName: "Jo",
+        lastName: "O'Doe",
+        nickNames: ["john"],
+        grantedRoles: ["main:reader"],
+      });
       expect(user).not.toHaveProperty("password");
       expect(user.pwdDt).toEqual(expect.any(Number));
       expect((await display("jdoe")).user).toEqual(user);
@@ -261,7 +282,14 @@ describe("Scenari sandbox, database backend", () => {
 
     it("accepts the web client's multipart userProps and its form-field param", async () => {
       const boundary = "----sbx";
-      const body = [`--${boundary}`, 'Content-Disposition: form-data; name="userProps"', "", cdm({ groupName: "Web" }), `--${boundary}--`, ""].join("\r\n");
+      const body = [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="userProps"',
+        "",
+        cdm({ groupName: "Web" }),
+        `--${boundary}--`,
+        "",
+      ].join("\r\n");
       const answer = await call("adminUsers", "CreateGroup", {
         frame: "web",
         query: { param: "webgroup" },
@@ -365,7 +393,11 @@ describe("Scenari sandbox, database backend", () => {
       await createGroup("authors", { groups: ["all"], grantedRoles: ["main:author"] });
       await createUser("jdoe", { groups: ["authors"] });
       const user = (await display("jdoe", ["flattenedGroups"])).user as Json;
-      expect(user).toMatchObject({ groups: ["authors"], flattenedGroups: ["authors", "all"], inheritedRoles: ["main:author", "main:reader"] });
+      expect(user).toMatchObject({
+        groups: ["authors"],
+        flattenedGroups: ["authors", "all"],
+        inheritedRoles: ["main:author", "main:reader"],
+      });
       expect((await display("jdoe")).user).not.toHaveProperty("flattenedGroups");
       expect((await display("jdoe", ["-inheritedRoles"])).user).not.toHaveProperty("inheritedRoles");
       expect(await updateUser("all", { groups: ["authors"] })).toMatchObject({
@@ -437,7 +469,9 @@ describe("Scenari sandbox, database backend", () => {
       ]);
       expect(defs.map((d) => attr(d, "newest") ?? "-")).toEqual(["-", "true", "true", "-", "true", "true"]);
       expect(attr(defs[1] ?? "", "uri")).toBe("Opale_fr-FR_5-0-5");
-      expect(answer.text).toMatch(/<wspOptionDef key="OpaleExtEmeraude" uri="OpaleExtEmeraude_fr-FR_5-0-2" version="5.0.2" lang="fr-FR" title="[^"]+" nature="ext"\/>/);
+      expect(answer.text).toMatch(
+        /<wspOptionDef key="OpaleExtEmeraude" uri="OpaleExtEmeraude_fr-FR_5-0-2" version="5.0.2" lang="fr-FR" title="[^"]+" nature="ext"\/>/,
+      );
       expect(answer.text).toMatch(/^<\?xml[^>]*\?>\s*<wspMetaEditor>/);
     });
 
@@ -470,7 +504,9 @@ describe("Scenari sandbox, database backend", () => {
         alias: "opale-main",
         props: { desc: "Docs", publicWsp: "true", airIt: "false", extIt: "false", mirror: "false" },
         wspType: { key: "Opale", uri: "Opale_fr-FR_5-0-5", version: "5.0.5", lang: "fr-FR", title: "Opale 5" },
-        wspOptions: [{ key: "OpaleExtEmeraude", uri: "OpaleExtEmeraude_fr-FR_5-0-2", version: "5.0.2", lang: "fr-FR", title: expect.any(String) }],
+        wspOptions: [
+          { key: "OpaleExtEmeraude", uri: "OpaleExtEmeraude_fr-FR_5-0-2", version: "5.0.2", lang: "fr-FR", title: expect.any(String) },
+        ],
         skins: ["sobre"],
         wspProvider: { backEnd: "odb" },
       });
@@ -493,7 +529,9 @@ describe("Scenari sandbox, database backend", () => {
       expect(older.wspType).toEqual({ key: "Opale", uri: "Opale_fr-FR_4-3-2", version: "4.3.2", lang: "fr-FR", title: "Opale 4" });
       const english = (await createWsp({ title: "c" }, wspTypeXml({ key: "Opale", lang: "en-US" }))).json();
       expect(english.wspType).toMatchObject({ lang: "en-US", uri: "Opale_en-US_5-0-5" });
-      const asSent = (await createWsp({ title: "d" }, wspTypeXml({ key: "Opale", version: "5.0.5" }), { normaliseWspType: "false" })).json();
+      const asSent = (
+        await createWsp({ title: "d" }, wspTypeXml({ key: "Opale", version: "5.0.5" }), { normaliseWspType: "false" })
+      ).json();
       expect(asSent.wspType).toEqual({ key: "Opale", version: "5.0.5" });
     });
 
@@ -525,7 +563,11 @@ describe("Scenari sandbox, database backend", () => {
       const update = (params: Json) =>
         call("adminWsp", "UpdateWspProps", { method: "POST", query: { param: wspCd, updateParams: cdm(params as CdmValue) } });
       expect((await update({ airIt: true, publicWsp: false })).status).toBe(200);
-      expect(await infoWsp(wspCd)).toMatchObject({ title: "T", alias: "a1", props: { desc: "D", publicWsp: "false", airIt: "true", extIt: "false", mirror: "false" } });
+      expect(await infoWsp(wspCd)).toMatchObject({
+        title: "T",
+        alias: "a1",
+        props: { desc: "D", publicWsp: "false", airIt: "true", extIt: "false", mirror: "false" },
+      });
       expect((await update({ title: "T2", alias: "a2", desc: "" })).status).toBe(200);
       const info = await infoWsp("a2");
       expect(info).toMatchObject({ wspCd, title: "T2", alias: "a2" });
@@ -545,9 +587,16 @@ describe("Scenari sandbox, database backend", () => {
         (await call("adminWsp", "IsMigrationNeeded", { method: "PUT", query: { param: wspCd }, body, contentType: "text/xml" })).text;
       expect(await migration(OPALE_5)).toBe("<noMigrationNeeded/>");
       // Python's requests writes booleans as True/False.
-      const pythonStyle = await call("adminWsp", "IsMigrationNeeded", { method: "PUT", query: { param: wspCd, normaliseWspType: "True" }, body: OPALE_5 });
+      const pythonStyle = await call("adminWsp", "IsMigrationNeeded", {
+        method: "PUT",
+        query: { param: wspCd, normaliseWspType: "True" },
+        body: OPALE_5,
+      });
       expect(pythonStyle.text).toBe("<noMigrationNeeded/>");
-      expect((await call("adminWsp", "IsMigrationNeeded", { method: "PUT", query: { param: wspCd, normaliseWspType: "yes" }, body: OPALE_5 })).status).toBe(400);
+      expect(
+        (await call("adminWsp", "IsMigrationNeeded", { method: "PUT", query: { param: wspCd, normaliseWspType: "yes" }, body: OPALE_5 }))
+          .status,
+      ).toBe(400);
       expect(await migration(wspTypeXml({ key: "Opale", version: "4.3.2" }))).toBe("<migrationNeeded/>");
       const changed = await call("adminWsp", "UpdateWspType", {
         method: "PUT",
@@ -557,7 +606,9 @@ describe("Scenari sandbox, database backend", () => {
       expect(changed.status).toBe(200);
       expect(changed.json().wspOptions).toEqual([expect.objectContaining({ key: "OpaleSkinSobre", version: "5.0.1" })]);
       expect((await infoWsp(wspCd)).wspOptions).toHaveLength(1);
-      expect((await call("adminWsp", "UpdateWspType", { method: "PUT", query: { param: wspCd }, body: wspTypeXml({ key: "Nope" }) })).status).toBe(400);
+      expect(
+        (await call("adminWsp", "UpdateWspType", { method: "PUT", query: { param: wspCd }, body: wspTypeXml({ key: "Nope" }) })).status,
+      ).toBe(400);
     });
 
     it("moves deleted workspaces to the trash, restores them and purges them", async () => {
@@ -640,7 +691,10 @@ describe("Scenari sandbox, database backend", () => {
     });
 
     it("replaces an account's entry, and removes it on null or when it holds no role", async () => {
-      await setRoles(wspCd, { alice: { allowedRoles: ["main:author"], deniedRoles: ["main:manager"] }, bob: { allowedRoles: ["main:reader"] } });
+      await setRoles(wspCd, {
+        alice: { allowedRoles: ["main:author"], deniedRoles: ["main:manager"] },
+        bob: { allowedRoles: ["main:reader"] },
+      });
       expect((await setRoles(wspCd, { alice: { allowedRoles: ["main:reader"] } })).json()).toEqual({
         alice: { allowedRoles: ["main:reader"] },
         bob: { allowedRoles: ["main:reader"] },
@@ -725,12 +779,20 @@ describe("Scenari sandbox, file-system backend", () => {
   });
 
   const createWsp = (params: Json) =>
-    call("adminWsp", "CreateWsp", { method: "PUT", query: { createParams: cdm(params as CdmValue) }, body: OPALE_5, contentType: "text/xml" });
+    call("adminWsp", "CreateWsp", {
+      method: "PUT",
+      query: { createParams: cdm(params as CdmValue) },
+      body: OPALE_5,
+      contentType: "text/xml",
+    });
   const infoWsp = async (param: string) => (await call("adminWsp", "InfoWsp", { query: { param } })).json();
 
   it("says fs in wspProvider, with default folders", async () => {
     const list = (await call("adminWsp", "List")).json();
-    expect(list).toEqual({ wspProvider: { backEnd: "fs", defaultContentPath: expect.any(String), defaultGenPath: expect.any(String) }, wsps: [] });
+    expect(list).toEqual({
+      wspProvider: { backEnd: "fs", defaultContentPath: expect.any(String), defaultGenPath: expect.any(String) },
+      wsps: [],
+    });
   });
 
   it("names workspaces by the client's code, with no alias and no flags", async () => {
@@ -770,7 +832,14 @@ describe("Scenari sandbox, file-system backend", () => {
 
   it("forgets deleted workspaces: no trash on a file system", async () => {
     await createWsp({ code: "w", title: "T" });
-    expect((await call("adminWsp", "DeleteWsp", { method: "POST", query: { param: "w", deleteParams: cdm({ deleteGen: true, deleteContent: false }) } })).status).toBe(200);
+    expect(
+      (
+        await call("adminWsp", "DeleteWsp", {
+          method: "POST",
+          query: { param: "w", deleteParams: cdm({ deleteGen: true, deleteContent: false }) },
+        })
+      ).status,
+    ).toBe(200);
     expect(await infoWsp("w")).toEqual({ status: "noWsp" });
     expect((await call("adminWsp", "ListTrash")).json().wsps).toEqual([]);
     expect((await call("adminWsp", "RestoreWsp", { method: "POST", query: { param: "w" } })).status).toBe(404);
@@ -778,7 +847,10 @@ describe("Scenari sandbox, file-system backend", () => {
 
   it("shares the user and role services with the database backend", async () => {
     await createWsp({ code: "w", title: "T" });
-    const roles = await call("wspSrc", "SetSpecifiedRoles", { method: "POST", query: { param: "w", refUri: "", options: cdm({ admin: { allowedRoles: ["main:author"] } }) } });
+    const roles = await call("wspSrc", "SetSpecifiedRoles", {
+      method: "POST",
+      query: { param: "w", refUri: "", options: cdm({ admin: { allowedRoles: ["main:author"] } }) },
+    });
     expect(roles.json()).toEqual({ admin: { allowedRoles: ["main:author"] } });
     const created = await call("adminUsers", "CreateUser", { query: { param: "u" }, form: { userProps: cdm({ firstName: "U" }) } });
     expect(created.json()).toMatchObject({ result: "available", user: { account: "u" } });

@@ -336,7 +336,13 @@ describe("the official doc's curl examples", () => {
   });
 
   it("lists departements with the token as a Bearer header", async () => {
-    const { stdout } = await run("curl", ["-s", "-i", `${sandbox.url}/ScoDoc/api/departements`, "-H", `Authorization: Bearer ${adminToken}`]);
+    const { stdout } = await run("curl", [
+      "-s",
+      "-i",
+      `${sandbox.url}/ScoDoc/api/departements`,
+      "-H",
+      `Authorization: Bearer ${adminToken}`,
+    ]);
     const [head = "", body = ""] = stdout.split(/\r\n\r\n/);
     expect(head).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(head).toMatch(/content-type: application\/json/i);
@@ -596,7 +602,13 @@ describe("users", () => {
     });
     expect((await createUser({ user_name: "ch", dept: null, nom: "Martin", prenom: "CHARLES" })).nomprenom).toBe("Martin Ch.");
     const bare = await createUser({ user_name: "bare.login", dept: null });
-    expect(bare).toMatchObject({ nom: "", prenom: "", nom_fmt: "bare.login", nomplogin: "BARE.LOGIN  (bare.login)", nomprenom: "bare.login" });
+    expect(bare).toMatchObject({
+      nom: "",
+      prenom: "",
+      nom_fmt: "bare.login",
+      nomplogin: "BARE.LOGIN  (bare.login)",
+      nomprenom: "bare.login",
+    });
   });
 
   it("validates user_name and dept with ScoDoc's codes", async () => {
@@ -671,8 +683,7 @@ describe("users", () => {
     await createUser({ user_name: "adam", dept: "RT", nom: "martinez" });
     await createUser({ user_name: "bob", dept: "TAPI", nom: "Marteau", active: false });
     await createUser({ user_name: "martin", dept: "TAPI", nom: "Durand" });
-    const names = async (query: string) =>
-      (await api<RenderedUser[]>("GET", `/users/query${query}`)).body.map((u) => u.user_name);
+    const names = async (query: string) => (await api<RenderedUser[]>("GET", `/users/query${query}`)).body.map((u) => u.user_name);
     expect(await names("")).toEqual(["adam", "admin", "bob", "martin", "zoe"]);
     expect(await names("?departement=RT")).toEqual(["adam", "zoe"]);
     expect(await names("?active=0")).toEqual(["bob"]);
@@ -867,7 +878,11 @@ describe("the shared sandbox machinery", () => {
     await admin.op("editUser", { user_name: "drift", nom: "Après", active: false });
     await admin.op("editRole", { role_name: "Ens", new_name: "Enseignant", permissions: ["ScoView"] });
     await admin.op("editDepartement", { acronym: "TAPI", dept_name: "Test API", description: "drift" });
-    expect((await api<RenderedUser>("GET", `/user/${user.id}`)).body).toMatchObject({ nom: "Après", active: false, roles_string: "Enseignant_TAPI" });
+    expect((await api<RenderedUser>("GET", `/user/${user.id}`)).body).toMatchObject({
+      nom: "Après",
+      active: false,
+      roles_string: "Enseignant_TAPI",
+    });
     expect((await api("GET", "/role/Enseignant")).body).toMatchObject({ permissions: ["ScoView"] });
     expect((await api("GET", "/departement/TAPI")).body).toMatchObject({ dept_name: "Test API", description: "drift" });
     await admin.op("revokeRole", { user_name: "drift", role_name: "Enseignant", dept: "TAPI" });

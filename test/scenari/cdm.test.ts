@@ -77,7 +77,7 @@ describe("reference table rows", () => {
     // Just outside: '/' (0x2F) and '{' (0x7B), plus non-ASCII.
     expectEncoding({ "a/": 1 }, "('a/'.!1!)");
     expectEncoding({ "a{": 1 }, "('a{'.!1!)");
-    expectEncoding({ "é": 1 }, "('é'.!1!)");
+    expectEncoding({ é: 1 }, "('é'.!1!)");
   });
 });
 
@@ -154,7 +154,12 @@ describe("what scenaripy_api sends (Python serialize_cdm), byte for byte", () =>
     ],
     [
       "create_or_update_group from the docstring example",
-      { groupName: "Mon Groupe d'auteurs", email: "email@domain.org", groups: ["site-Paris", "site-Montpellier"], grantedRoles: ["main:author"] },
+      {
+        groupName: "Mon Groupe d'auteurs",
+        email: "email@domain.org",
+        groups: ["site-Paris", "site-Montpellier"],
+        grantedRoles: ["main:author"],
+      },
       "(groupName'Mon Groupe d''auteurs'email'email@domain.org'groups*'site-Paris'.'site-Montpellier'-grantedRoles*'main:author'-)",
     ],
     ["set_granted_roles on the portal (userProps)", { grantedRoles: ["main:author"] }, "(grantedRoles*'main:author'-)"],
@@ -176,7 +181,11 @@ describe("what scenaripy_api sends (Python serialize_cdm), byte for byte", () =>
     ],
     ["list_users_or_groups, users only", { filterType: "user" }, "(filterType'user')"],
     ["list_users_or_groups, groups only", { filterType: "group" }, "(filterType'group')"],
-    ["List with every kind of option", { filterType: "user", filterHidden: false, filterRoles: ["main:admin"], maxResults: 50 }, "(filterType'user'filterHidden!F!filterRoles*'main:admin'-maxResults!50!)"],
+    [
+      "List with every kind of option",
+      { filterType: "user", filterHidden: false, filterRoles: ["main:admin"], maxResults: 50 },
+      "(filterType'user'filterHidden!F!filterRoles*'main:admin'-maxResults!50!)",
+    ],
     ["create_or_update_wsp, DB", { title: "Mon atelier Opale", alias: "opale" }, "(title'Mon atelier Opale'alias'opale')"],
     [
       "create_or_update_wsp, DB with skins and flags",
@@ -188,7 +197,11 @@ describe("what scenaripy_api sends (Python serialize_cdm), byte for byte", () =>
       { alias: "testDrv2", wspMaster: "X1y2", drvAxis: "alternance", drvDefaultSrcFindPath: ["fc"] },
       "(alias'testDrv2'wspMaster'X1y2'drvAxis'alternance'drvDefaultSrcFindPath*'fc'-)",
     ],
-    ["create_or_update_wsp, draft", { alias: "testDrf", wspRef: "X1y2", draftTitle: "Mon atelier brouillon" }, "(alias'testDrf'wspRef'X1y2'draftTitle'Mon atelier brouillon')"],
+    [
+      "create_or_update_wsp, draft",
+      { alias: "testDrf", wspRef: "X1y2", draftTitle: "Mon atelier brouillon" },
+      "(alias'testDrf'wspRef'X1y2'draftTitle'Mon atelier brouillon')",
+    ],
     ["deleteParams", { deleteGen: true, deleteContent: false }, "(deleteGen!T!deleteContent!F!)"],
     ["List options with nothing to filter", {}, "()"],
   ])("%s", (_name, value, text) => {
@@ -210,7 +223,11 @@ describe("what scenaripy_api sends (Python serialize_cdm), byte for byte", () =>
 
 describe("parser tolerance", () => {
   it.each<[string, string, CdmValue]>([
-    ["spaces, tabs and newlines between tokens", " ( firstName\t'Jo'\n grantedRoles * 'main:reader' 'main:author' - ) \n", { firstName: "Jo", grantedRoles: ["main:reader", "main:author"] }],
+    [
+      "spaces, tabs and newlines between tokens",
+      " ( firstName\t'Jo'\n grantedRoles * 'main:reader' 'main:author' - ) \n",
+      { firstName: "Jo", grantedRoles: ["main:reader", "main:author"] },
+    ],
     ["CRLF line ends", "(a'x'\r\nb'y')\r\n", { a: "x", b: "y" }],
     ["dots anywhere between tokens", "..(.a.'x'..b.*.'1'..'2'.-.).", { a: "x", b: ["1", "2"] }],
     ["a dot before the first quoted key", "(.'my-key'.'v')", { "my-key": "v" }],
@@ -333,10 +350,75 @@ class Random {
   }
 }
 
-const STRING_PIECES = ["", "a", "Jo", "main:reader", "'", "''", "'''", "é", "中文", "😀", "👩‍💻", " ", ".", "-", "*", "(", ")", "!", "!T!", "!!", "\n", "\t", "\r", "\\", '"', "\u0000", "{", "0", "z"];
+const STRING_PIECES = [
+  "",
+  "a",
+  "Jo",
+  "main:reader",
+  "'",
+  "''",
+  "'''",
+  "é",
+  "中文",
+  "😀",
+  "👩‍💻",
+  " ",
+  ".",
+  "-",
+  "*",
+  "(",
+  ")",
+  "!",
+  "!T!",
+  "!!",
+  "\n",
+  "\t",
+  "\r",
+  "\\",
+  '"',
+  "\u0000",
+  "{",
+  "0",
+  "z",
+];
 const BARE_KEYS = ["a", "Z", "0", "z", "firstName", "grantedRoles", "x1:y", "@", "[", "^_`", "__proto__", "constructor", "toString"];
-const QUOTED_KEYS = ["my-key", "a b", "'", "''", "é", "中文", "😀", "", ".", "-", "*", "(", ")", "!", "{", "/", "~", "a.b", "mon-compte-user"];
-const NUMBERS = [0, 1, -1, 42, -3, 0.5, -0.25, 3.14159, 1e21, -1e-7, 5e-324, 1.7976931348623157e308, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+const QUOTED_KEYS = [
+  "my-key",
+  "a b",
+  "'",
+  "''",
+  "é",
+  "中文",
+  "😀",
+  "",
+  ".",
+  "-",
+  "*",
+  "(",
+  ")",
+  "!",
+  "{",
+  "/",
+  "~",
+  "a.b",
+  "mon-compte-user",
+];
+const NUMBERS = [
+  0,
+  1,
+  -1,
+  42,
+  -3,
+  0.5,
+  -0.25,
+  3.14159,
+  1e21,
+  -1e-7,
+  5e-324,
+  1.7976931348623157e308,
+  Number.MAX_SAFE_INTEGER,
+  Number.MIN_SAFE_INTEGER,
+];
 
 /** What the generated corpus covered, so that a degenerate generator cannot pass silently. */
 interface Coverage {
@@ -365,7 +447,12 @@ function generate(random: Random, depth: number, coverage: Coverage): CdmValue {
       if (quoted) coverage.quotedKeys++;
       else coverage.bareKeys++;
       // defineProperty, so that "__proto__" is a key and not a prototype change.
-      Object.defineProperty(object, key, { value: generate(random, depth + 1, coverage), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(object, key, {
+        value: generate(random, depth + 1, coverage),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return object;
   }

@@ -35,7 +35,12 @@ describe("ScenariGroup", () => {
     expect(op).toBe("create");
     expect(state.id).toBe("authors");
     expect(await actions()).toEqual(["POST CreateGroup"]);
-    expect(await stored("authors")).toMatchObject({ userType: "group", groupName: "Auteurs", groups: ["staff"], grantedRoles: ["main:author"] });
+    expect(await stored("authors")).toMatchObject({
+      userType: "group",
+      groupName: "Auteurs",
+      groups: ["staff"],
+      grantedRoles: ["main:author"],
+    });
     expect(state.outputs).toMatchObject({ groupName: "Auteurs", inheritedRoles: ["main:reader"] });
 
     const member = await h.engine.up("scenari:User", { account: "alice", groups: ["authors"] });
@@ -52,7 +57,11 @@ describe("ScenariGroup", () => {
     const next = await h.engine.up(KIND, { ...declared, groupName: "Comité éditorial", email: "edit@univ.example" }, state);
     expect(next.op).toBe("update");
     expect(await actions()).toEqual(["POST UpdateGroup"]);
-    expect(await stored("editors")).toMatchObject({ groupName: "Comité éditorial", email: "edit@univ.example", grantedRoles: ["main:author", "main:reader"] });
+    expect(await stored("editors")).toMatchObject({
+      groupName: "Comité éditorial",
+      email: "edit@univ.example",
+      grantedRoles: ["main:author", "main:reader"],
+    });
   });
 
   it("reports drift on refresh and puts the declaration back", async () => {
@@ -85,7 +94,9 @@ describe("ScenariGroup", () => {
 
   it("fails on an existing group unless adopt, then adopts it", async () => {
     await h.admin.op("putAccount", { account: "legacy", userType: "group", groupName: "Old" });
-    expect((await rejection(h.engine.up(KIND, { account: "legacy", groupName: "New" }))).message).toMatch(/^scenari: group legacy already exists on .*adopt: true/);
+    expect((await rejection(h.engine.up(KIND, { account: "legacy", groupName: "New" }))).message).toMatch(
+      /^scenari: group legacy already exists on .*adopt: true/,
+    );
     const adopted = await h.engine.up(KIND, { account: "legacy", groupName: "New", adopt: true });
     expect(adopted.state.id).toBe("legacy");
     expect((await stored("legacy"))?.groupName).toBe("New");
@@ -106,7 +117,9 @@ describe("ScenariGroup", () => {
     const { state } = await h.engine.up(KIND, { account: "outer" });
     await h.engine.up(KIND, { account: "inner", groups: ["outer"] });
     const error = await rejection(h.engine.up(KIND, { account: "outer", groups: ["inner"] }, state));
-    expect(error.message).toMatch(/UpdateGroup&param=outer → 200: failedInvalidDatas \(GroupCycleException\): Group 'inner' would contain itself$/);
+    expect(error.message).toMatch(
+      /UpdateGroup&param=outer → 200: failedInvalidDatas \(GroupCycleException\): Group 'inner' would contain itself$/,
+    );
   });
 
   it.each([

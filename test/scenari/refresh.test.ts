@@ -18,7 +18,16 @@ beforeAll(async () => {
     all.push((await h.engine.up("scenari:Group", { account, groupName: account, grantedRoles: ["main:reader"] })).state);
   }
   for (let i = 0; i < 8; i++) {
-    const user = { account: `user${i}`, firstName: "User", lastName: `N${i}`, email: `user${i}@univ.example`, nickNames: [`u${i}`], groups: ["staff"], grantedRoles: ["main:author"], password: "Corr3ct-Horse-Battery" };
+    const user = {
+      account: `user${i}`,
+      firstName: "User",
+      lastName: `N${i}`,
+      email: `user${i}@univ.example`,
+      nickNames: [`u${i}`],
+      groups: ["staff"],
+      grantedRoles: ["main:author"],
+      password: "Corr3ct-Horse-Battery",
+    };
     all.push((await h.engine.up("scenari:User", user)).state);
   }
 });
@@ -47,7 +56,9 @@ describe("Scenari batched refresh", () => {
       s.accounts = s.accounts.filter((a) => a.account !== "user2");
     });
     // A write through the client: the list loaded by the previous test must not serve this refresh.
-    all[1] = (await h.engine.up("scenari:Group", { account: "authors", groupName: "Authors", grantedRoles: ["main:reader"] }, all[1])).state;
+    all[1] = (
+      await h.engine.up("scenari:Group", { account: "authors", groupName: "Authors", grantedRoles: ["main:reader"] }, all[1])
+    ).state;
     await h.admin.resetRequests();
     const refreshed = await refreshAll();
     expect((await actions()).sort()).toEqual(["GET Display", "GET Display", "GET List"]);

@@ -50,17 +50,33 @@ describe("ScenariUser", () => {
     alice = state;
     expect(state.id).toBe("alice");
     expect(await actions()).toEqual(["POST CreateUser"]);
-    expect(await stored("alice")).toMatchObject({ userType: "user", firstName: "Alice", lastName: "Martin", groups: ["readers", "authors"], grantedRoles: ["main:reader"] });
+    expect(await stored("alice")).toMatchObject({
+      userType: "user",
+      firstName: "Alice",
+      lastName: "Martin",
+      groups: ["readers", "authors"],
+      grantedRoles: ["main:reader"],
+    });
     expect(await canLogIn("alice", ALICE.password)).toBe(true);
     expect(await canLogIn("amartin", ALICE.password)).toBe(true);
-    expect(state.outputs).toMatchObject({ nickNames: ["alice.martin", "amartin"], groups: ["authors", "readers"], disabled: false, inheritedRoles: [] });
+    expect(state.outputs).toMatchObject({
+      nickNames: ["alice.martin", "amartin"],
+      groups: ["authors", "readers"],
+      disabled: false,
+      inheritedRoles: [],
+    });
   });
 
   it("never puts the password in the outputs, yet an unchanged program diffs empty with no request", async () => {
     expect(JSON.stringify(alice.outputs)).not.toContain(ALICE.password);
     expect(String(alice.outputs.passwordDigest)).toMatch(/^scrypt2\$/);
     await h.admin.resetRequests();
-    const reordered = { ...ALICE, nickNames: ["amartin", "alice.martin"].reverse(), groups: ["authors", "readers"], grantedRoles: ["main:reader", "main:reader"] };
+    const reordered = {
+      ...ALICE,
+      nickNames: ["amartin", "alice.martin"].reverse(),
+      groups: ["authors", "readers"],
+      grantedRoles: ["main:reader", "main:reader"],
+    };
     expect(await h.engine.preview(KIND, reordered, alice)).toBe("same");
     expect((await h.admin.requests()).total).toBe(0);
   });
@@ -75,7 +91,14 @@ describe("ScenariUser", () => {
   });
 
   it("updates in place with only the changed props; an empty string clears a name", async () => {
-    const inputs = { ...ALICE, password: "N3w-Passphrase-2027", lastName: "", email: "a.martin@univ.example", groups: ["authors"], grantedRoles: ["main:author"] };
+    const inputs = {
+      ...ALICE,
+      password: "N3w-Passphrase-2027",
+      lastName: "",
+      email: "a.martin@univ.example",
+      groups: ["authors"],
+      grantedRoles: ["main:author"],
+    };
     const next = await h.engine.up(KIND, inputs, alice);
     expect(next.op).toBe("update");
     expect(await actions()).toEqual(["POST UpdateUser"]);
@@ -114,7 +137,12 @@ describe("ScenariUser", () => {
     await h.admin.op("patchAccount", { account: "authors", props: { grantedRoles: ["main:author"] } });
     await h.admin.op("patchAccount", { account: "bob", props: { firstName: "Robert", grantedRoles: ["main:admin"], isDisabled: true } });
     const refreshed = await h.engine.refresh(state);
-    expect(refreshed?.outputs).toMatchObject({ firstName: "Robert", grantedRoles: ["main:admin"], disabled: true, inheritedRoles: ["main:author"] });
+    expect(refreshed?.outputs).toMatchObject({
+      firstName: "Robert",
+      grantedRoles: ["main:admin"],
+      disabled: true,
+      inheritedRoles: ["main:author"],
+    });
     const again = await h.engine.up(KIND, declared, refreshed);
     expect(again.op).toBe("update");
     expect(await stored("bob")).toMatchObject({ firstName: "Bob", grantedRoles: ["main:reader"], isDisabled: false });

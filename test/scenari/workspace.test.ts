@@ -22,7 +22,8 @@ async function serviceCall(h: ScenariHarness, service: string, query: Record<str
 }
 
 const infoWsp = (h: ScenariHarness, param: string) => serviceCall(h, "adminWsp", { cdaction: "InfoWsp", param, fields: "srcSt" });
-const rootRoles = (h: ScenariHarness, param: string) => serviceCall(h, "wspSrc", { cdaction: "GetSrc", param, format: "specifiedRoles", refUri: "" });
+const rootRoles = (h: ScenariHarness, param: string) =>
+  serviceCall(h, "wspSrc", { cdaction: "GetSrc", param, format: "specifiedRoles", refUri: "" });
 
 async function putAccounts(h: ScenariHarness, users: string[], groups: string[] = []): Promise<void> {
   for (const account of users) await h.admin.op("putAccount", { account, userType: "user" });
@@ -86,7 +87,10 @@ describe("ScenariWorkspace on a database backend", () => {
       {
         ...COURSE,
         model: { key: "Opale", version: "5", lang: "fr-FR", options: ["OpaleExtEmeraude", "OpaleExtEmeraude"] },
-        roles: { alice: { allowed: ["main:author", "main:reader"], denied: ["main:manager"] }, authors: { allowed: ["main:author"], denied: [] } },
+        roles: {
+          alice: { allowed: ["main:author", "main:reader"], denied: ["main:manager"] },
+          authors: { allowed: ["main:author"], denied: [] },
+        },
       },
       course,
     );
@@ -100,7 +104,11 @@ describe("ScenariWorkspace on a database backend", () => {
 
   it("updates title, description, flags and alias in place, keeping the wspCd", async () => {
     await h.admin.resetRequests();
-    const next = await h.engine.up(KIND, { ...COURSE, alias: "algebra-1", title: "Algèbre I", description: "", publicWsp: false, airIt: true }, course);
+    const next = await h.engine.up(
+      KIND,
+      { ...COURSE, alias: "algebra-1", title: "Algèbre I", description: "", publicWsp: false, airIt: true },
+      course,
+    );
     expect(next.op).toBe("update");
     expect(next.state.id).toBe(course.id);
     const info = await infoWsp(h, course.id);
@@ -108,7 +116,13 @@ describe("ScenariWorkspace on a database backend", () => {
     expect((info.props as Json).desc).toBeUndefined();
     expect((await actionsOf(h)).filter((a) => !a.startsWith("GET"))).toEqual(["POST UpdateWspProps"]);
     course = next.state;
-    expect(await h.engine.preview(KIND, { ...COURSE, alias: "algebra-1", title: "Algèbre I", description: "", publicWsp: false, airIt: true }, course)).toBe("same");
+    expect(
+      await h.engine.preview(
+        KIND,
+        { ...COURSE, alias: "algebra-1", title: "Algèbre I", description: "", publicWsp: false, airIt: true },
+        course,
+      ),
+    ).toBe("same");
   });
 
   it("changes the model through UpdateWspType, and sends none when the live model already satisfies the program", async () => {
@@ -163,7 +177,10 @@ describe("ScenariWorkspace on a database backend", () => {
     expect(refreshed?.outputs).toMatchObject({ title: "Changed", publicWsp: false, description: null });
     const again = await h.engine.up(KIND, declared, refreshed);
     expect(again.op).toBe("update");
-    expect(await infoWsp(h, "geometry")).toMatchObject({ title: "Géométrie", props: { publicWsp: "true", desc: "Cours de première année" } });
+    expect(await infoWsp(h, "geometry")).toMatchObject({
+      title: "Géométrie",
+      props: { publicWsp: "true", desc: "Cours de première année" },
+    });
     expect(Object.keys(await rootRoles(h, state.id)).sort()).toEqual(["alice", "authors"]);
     expect(await h.engine.preview(KIND, declared, again.state)).toBe("same");
   });
@@ -191,11 +208,21 @@ describe("ScenariWorkspace on a database backend", () => {
   });
 
   it("purges with deletionPolicy purge, and leaves the workspace alone with retain", async () => {
-    const purged = await h.engine.up(KIND, { alias: "to-purge", title: "P", model: { key: "Dokiel", lang: "fr-FR" }, deletionPolicy: "purge" });
+    const purged = await h.engine.up(KIND, {
+      alias: "to-purge",
+      title: "P",
+      model: { key: "Dokiel", lang: "fr-FR" },
+      deletionPolicy: "purge",
+    });
     await h.engine.destroy(purged.state);
     expect(await infoWsp(h, purged.state.id)).toEqual({ status: "noWsp" });
 
-    const kept = await h.engine.up(KIND, { alias: "to-keep", title: "K", model: { key: "Dokiel", lang: "fr-FR" }, deletionPolicy: "retain" });
+    const kept = await h.engine.up(KIND, {
+      alias: "to-keep",
+      title: "K",
+      model: { key: "Dokiel", lang: "fr-FR" },
+      deletionPolicy: "retain",
+    });
     await h.admin.resetRequests();
     await h.engine.destroy(kept.state);
     expect((await h.admin.requests()).total).toBe(0);
@@ -214,13 +241,20 @@ describe("ScenariWorkspace on a database backend", () => {
   });
 
   it("drops a workspace trashed out of band on refresh; up then names the trash and adopt restores it", async () => {
-    const declared = { alias: "binned", title: "Binned", model: { key: "Opale", version: "5", lang: "fr-FR" }, roles: { bob: { allowed: ["main:author"] } } };
+    const declared = {
+      alias: "binned",
+      title: "Binned",
+      model: { key: "Opale", version: "5", lang: "fr-FR" },
+      roles: { bob: { allowed: ["main:author"] } },
+    };
     const { state } = await h.engine.up(KIND, declared);
     await h.admin.op("trashWsp", { wsp: "binned" });
     expect(await h.engine.refresh(state)).toBeUndefined();
 
     const error = await rejection(h.engine.up(KIND, declared));
-    expect(error.message).toMatch(/^scenari: workspace alias binned is held by a workspace in the server's trash \(wspCd \w{22}\) \(hint: set adopt: true to restore it/);
+    expect(error.message).toMatch(
+      /^scenari: workspace alias binned is held by a workspace in the server's trash \(wspCd \w{22}\) \(hint: set adopt: true to restore it/,
+    );
     const adopted = await h.engine.up(KIND, { ...declared, adopt: true });
     expect(adopted.state.id).toBe(state.id);
     expect((await infoWsp(h, "binned")).srcFields).toEqual({ srcSt: 2 });
@@ -229,7 +263,12 @@ describe("ScenariWorkspace on a database backend", () => {
 
   it("fails on an existing alias unless adopt, then adopts it and updates it to match", async () => {
     const first = await h.engine.up(KIND, { alias: "shared", title: "Old", model: { key: "Opale", version: "4", lang: "fr-FR" } });
-    const declared = { alias: "shared", title: "New", model: { key: "Opale", version: "5", lang: "fr-FR" }, roles: { readers: { allowed: ["main:reader"] } } };
+    const declared = {
+      alias: "shared",
+      title: "New",
+      model: { key: "Opale", version: "5", lang: "fr-FR" },
+      roles: { readers: { allowed: ["main:reader"] } },
+    };
     const error = await rejection(h.engine.up(KIND, declared));
     expect(error.message).toMatch(/workspace alias shared already exists on .*\(hint: set adopt: true/);
     const adopted = await h.engine.up(KIND, { ...declared, adopt: true });
@@ -241,11 +280,18 @@ describe("ScenariWorkspace on a database backend", () => {
 
   it("records a workspace whose roles failed, and the next up finishes with exactly one workspace", async () => {
     await h.admin.setFaults({ rules: [{ method: "POST", path: "/wspSrc$", status: 500 }] });
-    const declared = { alias: "half-made", title: "H", model: { key: "Opale", version: "5", lang: "fr-FR" }, roles: { bob: { allowed: ["main:author"] } } };
+    const declared = {
+      alias: "half-made",
+      title: "H",
+      model: { key: "Opale", version: "5", lang: "fr-FR" },
+      roles: { bob: { allowed: ["main:author"] } },
+    };
     const failure = await rejection(h.engine.up(KIND, declared));
     expect(failure).toBeInstanceOf(InitFailed);
     const init = failure as InitFailed;
-    expect(init.message).toMatch(/^scenari: POST \/scenarichain-server\/script\/u\/wspSrc\?cdaction=SetSpecifiedRoles&param=\w{22}.* → 500/);
+    expect(init.message).toMatch(
+      /^scenari: POST \/scenarichain-server\/script\/u\/wspSrc\?cdaction=SetSpecifiedRoles&param=\w{22}.* → 500/,
+    );
     expect(init.id).toBe((await infoWsp(h, "half-made")).wspCd);
     expect(init.properties.__provider).toBe(h.texts[KIND]);
 
@@ -285,7 +331,11 @@ describe("ScenariWorkspace on a database backend", () => {
       [{ code: "docs", title: "T", model: { key: "Opale" }, publicWsp: true }, "publicWsp", /database-backend setting/],
       [{ alias: "a", title: "", model: { key: "Opale" } }, "title", /empty/],
       [{ alias: "a", title: "T", model: { key: "Opale", version: "five" } }, "model.version", /dotted numbers/],
-      [{ alias: "a", title: "T", model: { key: "Opale" }, roles: { "bad name": { allowed: ["main:reader"] } } }, "roles.bad name", /letters, digits/],
+      [
+        { alias: "a", title: "T", model: { key: "Opale" }, roles: { "bad name": { allowed: ["main:reader"] } } },
+        "roles.bad name",
+        /letters, digits/,
+      ],
       [{ alias: "a", title: "T", model: { key: "Opale" }, roles: { alice: { allowed: "main:reader" } } }, "roles.alice.allowed", /array/],
       [{ alias: "a", title: "T", model: { key: "Opale" }, deletionPolicy: "delete" }, "deletionPolicy", /trash/],
     ])("rejects %j at check time naming %s, with nothing sent", async (inputs, property, reason) => {
@@ -308,9 +358,18 @@ describe("ScenariWorkspace on a database backend", () => {
     it("refuses an unknown language, version or option, and asks for a language when two fit", async () => {
       const cases: [Json, RegExp][] = [
         [{ key: "Opale", lang: "de-DE" }, /model\.lang: Opale is not installed in de-DE \(hint: Opale is installed in fr-FR, en-US\)/],
-        [{ key: "Opale", version: "7" }, /model\.version: no installed Opale matches version 7 \(hint: installed versions: 4\.3\.2, 5\.0\.5\)/],
-        [{ key: "Opale", version: "5", lang: "fr-FR", options: ["Nope"] }, /model\.options: Opale 5\.0\.5 \(fr-FR\) offers no option "Nope" \(hint: offered: OpaleExtEmeraude, OpaleSkinSobre, OpaleGenEpub\)/],
-        [{ key: "Opale", version: "5" }, /model\.lang: Opale 5\.0\.5 is installed in (fr-FR and en-US|en-US and fr-FR) \(hint: set model\.lang/],
+        [
+          { key: "Opale", version: "7" },
+          /model\.version: no installed Opale matches version 7 \(hint: installed versions: 4\.3\.2, 5\.0\.5\)/,
+        ],
+        [
+          { key: "Opale", version: "5", lang: "fr-FR", options: ["Nope"] },
+          /model\.options: Opale 5\.0\.5 \(fr-FR\) offers no option "Nope" \(hint: offered: OpaleExtEmeraude, OpaleSkinSobre, OpaleGenEpub\)/,
+        ],
+        [
+          { key: "Opale", version: "5" },
+          /model\.lang: Opale 5\.0\.5 is installed in (fr-FR and en-US|en-US and fr-FR) \(hint: set model\.lang/,
+        ],
       ];
       for (const [model, message] of cases) {
         expect((await rejection(h.engine.up(KIND, { alias: "unknown-model", title: "T", model }))).message).toMatch(message);
@@ -321,8 +380,17 @@ describe("ScenariWorkspace on a database backend", () => {
     });
 
     it("refuses a role map entry for an account the server does not have, before any write", async () => {
-      const error = await rejection(h.engine.up(KIND, { alias: "ghosts", title: "T", model: { key: "Dokiel", lang: "fr-FR" }, roles: { alice: { allowed: ["main:reader"] }, ghost: { allowed: ["main:reader"] } } }));
-      expect(error.message).toMatch(/^scenari: roles: no account "ghost" on the server \(hint: create it with a ScenariUser or ScenariGroup/);
+      const error = await rejection(
+        h.engine.up(KIND, {
+          alias: "ghosts",
+          title: "T",
+          model: { key: "Dokiel", lang: "fr-FR" },
+          roles: { alice: { allowed: ["main:reader"] }, ghost: { allowed: ["main:reader"] } },
+        }),
+      );
+      expect(error.message).toMatch(
+        /^scenari: roles: no account "ghost" on the server \(hint: create it with a ScenariUser or ScenariGroup/,
+      );
       expect((await h.admin.requests()).writes).toBe(0);
       expect(await infoWsp(h, "ghosts")).toEqual({ status: "noWsp" });
     });
@@ -330,7 +398,9 @@ describe("ScenariWorkspace on a database backend", () => {
     it("refuses the same on update, changing nothing", async () => {
       const { state } = await h.engine.up(KIND, { alias: "ghosts-later", title: "T", model: { key: "Dokiel", lang: "fr-FR" } });
       await h.admin.resetRequests();
-      const error = await rejection(h.engine.up(KIND, { ...state.inputs, title: "Changed", roles: { ghost: { allowed: ["main:reader"] } } }, state));
+      const error = await rejection(
+        h.engine.up(KIND, { ...state.inputs, title: "Changed", roles: { ghost: { allowed: ["main:reader"] } } }, state),
+      );
       expect(error.message).toMatch(/roles: no account "ghost"/);
       expect((await h.admin.requests()).writes).toBe(0);
       expect((await infoWsp(h, "ghosts-later")).title).toBe("T");
@@ -338,7 +408,9 @@ describe("ScenariWorkspace on a database backend", () => {
 
     it("explains a code given to a database backend, with nothing created", async () => {
       const error = await rejection(h.engine.up(KIND, { code: "fs_only", title: "T", model: { key: "Dokiel", lang: "fr-FR" } }));
-      expect(error.message).toBe("scenari: code: this server keeps its workspaces in a database, where a workspace is known by its alias (hint: set alias instead of code)");
+      expect(error.message).toBe(
+        "scenari: code: this server keeps its workspaces in a database, where a workspace is known by its alias (hint: set alias instead of code)",
+      );
       expect((await wsps()).some((w) => w.title === "T" && w.alias === undefined)).toBe(false);
     });
 
@@ -349,7 +421,9 @@ describe("ScenariWorkspace on a database backend", () => {
       const wrong = await h.withConfig({ "scenari:url": h.sandbox.url });
       try {
         const error = await rejection(wrong.engine.destroy(elsewhere));
-        expect(error.message).toMatch(/^scenari: GET \/script\/u\/adminWsp\?cdaction=InfoWsp.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/);
+        expect(error.message).toMatch(
+          /^scenari: GET \/script\/u\/adminWsp\?cdaction=InfoWsp.* → 404: Not Found \(hint: scenari:url must be the chain portlet's URL/,
+        );
       } finally {
         await wrong.stop();
       }
@@ -372,7 +446,9 @@ describe("ScenariWorkspace on a database backend", () => {
       try {
         const error = await rejection(wrong.engine.up(KIND, { alias: "nope", title: "T", model: { key: "Opale" } }));
         expect(error).toBeInstanceOf(RpcError);
-        expect(error.message).toMatch(/^scenari: GET \/scenarichain-server\/script\/u\/wspMetaEditor\?cdaction=GetNewEditor → 401: Invalid credentials \(hint: check the credentials/);
+        expect(error.message).toMatch(
+          /^scenari: GET \/scenarichain-server\/script\/u\/wspMetaEditor\?cdaction=GetNewEditor → 401: Invalid credentials \(hint: check the credentials/,
+        );
         expect(error.message).not.toContain("not-the-password");
         // Refused once, remembered: the next resource on that server fails without asking again.
         await rejection(wrong.engine.up("scenari:User", { account: "nope" }));
@@ -393,7 +469,12 @@ describe("ScenariWorkspace on a file-system backend", () => {
   afterAll(async () => h?.stop());
   beforeEach(async () => h.admin.resetRequests());
 
-  const DOCS = { code: "docs", title: "Documentation", model: { key: "Dokiel", version: "6", lang: "fr-FR" }, roles: { alice: { allowed: ["main:author"] } } };
+  const DOCS = {
+    code: "docs",
+    title: "Documentation",
+    model: { key: "Dokiel", version: "6", lang: "fr-FR" },
+    roles: { alice: { allowed: ["main:author"] } },
+  };
 
   it("names the workspace by its code, with no alias and no database flags", async () => {
     const { state } = await h.engine.up(KIND, DOCS);
@@ -428,14 +509,18 @@ describe("ScenariWorkspace on a file-system backend", () => {
       const deleted = (await h.admin.requests()).entries.find((e) => e.method === "POST");
       const params = new URLSearchParams(deleted?.query);
       expect(params.get("cdaction")).toBe("DeleteWsp");
-      expect(params.get("deleteParams")).toBe(deletionPolicy === "trash" ? "(deleteGen!F!deleteContent!F!)" : "(deleteGen!T!deleteContent!T!)");
+      expect(params.get("deleteParams")).toBe(
+        deletionPolicy === "trash" ? "(deleteGen!F!deleteContent!F!)" : "(deleteGen!T!deleteContent!T!)",
+      );
       expect(await infoWsp(h, code)).toEqual({ status: "noWsp" });
     }
   });
 
   it("adopts an existing code, and fails on it without adopt", async () => {
     const { state } = await h.engine.up(KIND, { ...DOCS, code: "manual", title: "Old" });
-    expect((await rejection(h.engine.up(KIND, { ...DOCS, code: "manual" }))).message).toMatch(/workspace code manual already exists .*adopt: true/);
+    expect((await rejection(h.engine.up(KIND, { ...DOCS, code: "manual" }))).message).toMatch(
+      /workspace code manual already exists .*adopt: true/,
+    );
     const adopted = await h.engine.up(KIND, { ...DOCS, code: "manual", adopt: true });
     expect(adopted.state.id).toBe(state.id);
     expect((await infoWsp(h, "manual")).title).toBe("Documentation");
@@ -444,7 +529,9 @@ describe("ScenariWorkspace on a file-system backend", () => {
   it("explains an alias given to a file-system backend, with nothing created", async () => {
     const before = (await h.admin.state<ScenariState>()).wsps.length;
     const error = await rejection(h.engine.up(KIND, { alias: "by-alias", title: "T", model: { key: "Dokiel", lang: "fr-FR" } }));
-    expect(error.message).toMatch(/^scenari: alias: this server keeps its workspaces on its file system, where a workspace is known by its code \(hint: set code instead of alias/);
+    expect(error.message).toMatch(
+      /^scenari: alias: this server keeps its workspaces on its file system, where a workspace is known by its code \(hint: set code instead of alias/,
+    );
     expect((await h.admin.state<ScenariState>()).wsps.length).toBe(before);
   });
 });

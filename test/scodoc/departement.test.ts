@@ -148,7 +148,9 @@ describe("a URL that is not a ScoDoc API", () => {
     try {
       const elsewhere = { ...state, outputs: { ...state.outputs, serverUrl: `${h.sandbox.url}/not-scodoc` } };
       const error = await rejection(wrong.engine.destroy(elsewhere));
-      expect(error.message).toMatch(/^scodoc: no ScoDoc API at .*\/not-scodoc: POST \/ScoDoc\/api\/tokens answered 404 \(hint: scodoc:url must be the server's root/);
+      expect(error.message).toMatch(
+        /^scodoc: no ScoDoc API at .*\/not-scodoc: POST \/ScoDoc\/api\/tokens answered 404 \(hint: scodoc:url must be the server's root/,
+      );
       await expect(wrong.engine.refresh(elsewhere)).rejects.toThrow(/no ScoDoc API/);
       expect((await h.admin.state<{ departements: { acronym: string }[] }>()).departements.some((x) => x.acronym === "URLCHK")).toBe(true);
     } finally {

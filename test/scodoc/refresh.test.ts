@@ -17,7 +17,9 @@ let depts: ResourceState[] = [];
 beforeAll(async () => {
   h = await startScodocHarness();
   depts = await Promise.all(["R1", "R2", "R3"].map(async (acronym) => (await h.engine.up("scodoc:Departement", { acronym })).state));
-  roles = await Promise.all(["Tut1", "Tut2"].map(async (name) => (await h.engine.up("scodoc:Role", { name, permissions: ["ScoView"] })).state));
+  roles = await Promise.all(
+    ["Tut1", "Tut2"].map(async (name) => (await h.engine.up("scodoc:Role", { name, permissions: ["ScoView"] })).state),
+  );
   users = [];
   for (let i = 0; i < N; i++) {
     users.push((await h.engine.up("scodoc:User", { userName: `u${i}`, nom: `N${i}`, roles: [{ role: "Tut1", departement: "R1" }] })).state);
@@ -64,7 +66,9 @@ describe("ScoDoc batched refresh", () => {
 
   it("an update right after a read is not served the list from before it", async () => {
     const u5 = (await h.engine.refresh(users[5]!))!;
-    const updated = (await h.engine.up("scodoc:User", { ...users[5]!.inputs, nom: "Updated", roles: [{ role: "Tut2", departement: "R3" }] }, u5)).state;
+    const updated = (
+      await h.engine.up("scodoc:User", { ...users[5]!.inputs, nom: "Updated", roles: [{ role: "Tut2", departement: "R3" }] }, u5)
+    ).state;
     expect(updated.outputs.nom).toBe("Updated");
     expect(updated.outputs.roles).toEqual([{ role: "Tut2", departement: "R3" }]);
     const again = await h.engine.refresh(updated);

@@ -109,7 +109,11 @@ describe("ScodocUser", () => {
     await h.admin.op("grantRole", { user_name: "alice", role_name: "Admin", dept: "RT" });
     await h.admin.op("revokeRole", { user_name: "alice", role_name: "Observateur", dept: null });
     const refreshed = await h.engine.refresh(alice);
-    expect(refreshed?.outputs.roles).toEqual([{ role: "Admin", departement: "RT" }, { role: "Ens", departement: "RT" }, { role: "Secr", departement: "GEII" }]);
+    expect(refreshed?.outputs.roles).toEqual([
+      { role: "Admin", departement: "RT" },
+      { role: "Ens", departement: "RT" },
+      { role: "Secr", departement: "GEII" },
+    ]);
     const back = await h.engine.up(KIND, { ...alice.inputs, password: "N3w-Passphrase-2027" }, refreshed);
     expect(back.op).toBe("update");
     expect((await serverUser("alice")).grants).toEqual(["Ens_RT", "Observateur_", "Secr_GEII"]);
@@ -144,7 +148,8 @@ describe("ScodocUser", () => {
     await h.admin.mutate<State>((s) => {
       const secr = s.roles.find((r) => r.name === "Secr");
       const scol = s.roles.find((r) => r.name === "Scolarite");
-      for (const g of s.grants) if (g.role_id === secr?.id && s.users.find((u) => u.id === g.user_id)?.user_name === "dave") g.role_id = scol!.id;
+      for (const g of s.grants)
+        if (g.role_id === secr?.id && s.users.find((u) => u.id === g.user_id)?.user_name === "dave") g.role_id = scol!.id;
     });
     const refreshed = await h.engine.refresh(state);
     const next = await h.engine.up(KIND, { userName: "dave", roles: [{ role: "Secr", departement: "RT" }] }, refreshed);
@@ -188,7 +193,14 @@ describe("ScodocUser", () => {
 
   it("records a user whose grant failed, and the next up finishes with exactly one user", async () => {
     await h.admin.setFaults({ rules: [{ method: "POST", path: "/user/\\d+/role/.*/add", status: 500, times: 1 }] });
-    const inputs = { userName: "grace", password: "Gr4ce-Hopper-1906", roles: [{ role: "Ens", departement: "RT" }, { role: "Admin", departement: "GEII" }] };
+    const inputs = {
+      userName: "grace",
+      password: "Gr4ce-Hopper-1906",
+      roles: [
+        { role: "Ens", departement: "RT" },
+        { role: "Admin", departement: "GEII" },
+      ],
+    };
     const failure = await rejection(h.engine.up(KIND, inputs));
     expect(failure).toBeInstanceOf(InitFailed);
     const init = failure as InitFailed;

@@ -61,7 +61,11 @@ export function run(
       clearTimeout(timer);
       if (code === 0) return resolvePromise({ stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) });
       const line = [command, ...args].join(" ");
-      reject(new Error(`\`${line}\` in ${options.cwd} exited with ${signal ?? code}\n--- stdout\n${stripAnsi(stdout)}\n--- stderr\n${stripAnsi(stderr)}`));
+      reject(
+        new Error(
+          `\`${line}\` in ${options.cwd} exited with ${signal ?? code}\n--- stdout\n${stripAnsi(stdout)}\n--- stderr\n${stripAnsi(stderr)}`,
+        ),
+      );
     });
     child.stdin.end(options.input ?? "");
   });
@@ -108,7 +112,9 @@ export function packRepository(destination: string): Promise<Tarball> {
 
 function sourceFiles(dirs: readonly string[]): string[] {
   return dirs.flatMap((dir) =>
-    (readdirSync(join(ROOT, dir), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => join(dir, f)),
+    (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+      .map((f) => join(dir, f)),
   );
 }
 
@@ -323,7 +329,10 @@ export function createConsumer(options: { dir: string; name: string; type: Modul
     join(dir, "tsconfig.json"),
     `${JSON.stringify({ compilerOptions: type === "module" ? ESM_COMPILER_OPTIONS : COMMONJS_COMPILER_OPTIONS, files: ["index.ts", "types-probe.ts"] }, null, 2)}\n`,
   );
-  writeFileSync(join(dir, "Pulumi.yaml"), `name: ${name}\ndescription: A stack that imports pulumi-access-as-code from npm.\nruntime: nodejs\n`);
+  writeFileSync(
+    join(dir, "Pulumi.yaml"),
+    `name: ${name}\ndescription: A stack that imports pulumi-access-as-code from npm.\nruntime: nodejs\n`,
+  );
   writeFileSync(join(dir, "types-probe.ts"), TYPES_PROBE);
 
   const baseEnv = (): Record<string, string> => {
@@ -343,7 +352,11 @@ export function createConsumer(options: { dir: string; name: string; type: Modul
     npm: (args) => run("npm", args, { cwd: dir }),
     tsc: (args) => run(join(dir, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", ".", ...args], { cwd: dir }),
     pulumi(args, opts = {}) {
-      return run("pulumi", [...args, "--non-interactive"], { cwd: dir, env: { ...baseEnv(), ...opts.env }, ...(opts.input === undefined ? {} : { input: opts.input }) });
+      return run("pulumi", [...args, "--non-interactive"], {
+        cwd: dir,
+        env: { ...baseEnv(), ...opts.env },
+        ...(opts.input === undefined ? {} : { input: opts.input }),
+      });
     },
     sh(commandLine, env = {}) {
       return run("sh", ["-c", commandLine], { cwd: dir, env: { ...baseEnv(), ...env } });
@@ -356,7 +369,8 @@ export function createConsumer(options: { dir: string; name: string; type: Modul
       return JSON.parse(stdout) as { deployment: { resources?: StateResource[] } };
     },
     installedVersion() {
-      return (JSON.parse(readFileSync(join(dir, "node_modules", "pulumi-access-as-code", "package.json"), "utf8")) as { version: string }).version;
+      return (JSON.parse(readFileSync(join(dir, "node_modules", "pulumi-access-as-code", "package.json"), "utf8")) as { version: string })
+        .version;
     },
     require: createRequire(join(dir, "package.json")),
   };

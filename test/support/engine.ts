@@ -30,7 +30,10 @@ export interface EngineStack {
   workDir: string;
   backendDir: string;
   /** Run `up` with this program; returns the operation counts and the CLI output. */
-  up(program: Program, options?: { replace?: string[] }): Promise<{ changes: Record<string, number>; stdout: string; outputs: automation.OutputMap }>;
+  up(
+    program: Program,
+    options?: { replace?: string[] },
+  ): Promise<{ changes: Record<string, number>; stdout: string; outputs: automation.OutputMap }>;
   /** `preview --expect-no-changes` must pass; returns the output. */
   previewNoChanges(program: Program): Promise<string>;
   preview(program: Program): Promise<{ changes: Record<string, number>; stdout: string }>;

@@ -32,7 +32,12 @@ export interface DiffResult {
 
 /** The engine's view of a failed create that left an object behind. */
 export class InitFailed extends Error {
-  constructor(message: string, readonly id: string, readonly properties: Props, readonly reasons: string[]) {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
     super(message);
   }
 }
@@ -41,7 +46,10 @@ export class RpcError extends Error {}
 
 /** The serialized provider texts, one per resource kind, from constructing each class once. */
 export function serializeProviders(samples: Record<string, Props>): Record<string, string> {
-  const out = execFileSync(process.execPath, [resolve(__dirname, "serialize-providers.js"), JSON.stringify(samples)], { cwd: ROOT, encoding: "utf8" });
+  const out = execFileSync(process.execPath, [resolve(__dirname, "serialize-providers.js"), JSON.stringify(samples)], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return JSON.parse(out) as Record<string, string>;
 }
 
@@ -97,7 +105,10 @@ export class ProviderProcess {
     const req = new pb.CheckRequest();
     req.setOlds(Struct.fromJavaScript(olds));
     req.setNews(Struct.fromJavaScript(news));
-    const res = await this.#call<{ getInputs(): { toJavaScript(): Props }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>("check", req);
+    const res = await this.#call<{
+      getInputs(): { toJavaScript(): Props };
+      getFailuresList(): { getProperty(): string; getReason(): string }[];
+    }>("check", req);
     return {
       inputs: res.getInputs().toJavaScript(),
       failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -125,7 +136,11 @@ export class ProviderProcess {
     const req = new pb.ReadRequest();
     req.setId(id);
     req.setProperties(Struct.fromJavaScript(props));
-    const res = await this.#call<{ getId(): string; getProperties(): { toJavaScript(): Props }; getInputs(): { toJavaScript(): Props } | undefined }>("read", req);
+    const res = await this.#call<{
+      getId(): string;
+      getProperties(): { toJavaScript(): Props };
+      getInputs(): { toJavaScript(): Props } | undefined;
+    }>("read", req);
     return { id: res.getId(), outputs: res.getProperties().toJavaScript(), inputs: res.getInputs()?.toJavaScript() };
   }
 
@@ -184,7 +199,10 @@ export class CheckFailed extends Error {
  * replace (create first unless deleteBeforeReplace), or nothing.
  */
 export class MiniEngine {
-  constructor(readonly provider: ProviderProcess, readonly texts: Record<string, string>) {}
+  constructor(
+    readonly provider: ProviderProcess,
+    readonly texts: Record<string, string>,
+  ) {}
 
   #withProvider(kind: string, props: Props): Props {
     const text = this.texts[kind];

@@ -57,9 +57,7 @@ export function ensureVenv(packages: readonly string[], options: VenvOptions = {
  */
 function findPython(version: string): string {
   const pyenvVersions = join(process.env.PYENV_ROOT ?? join(homedir(), ".pyenv"), "versions");
-  const installed = existsSync(pyenvVersions)
-    ? readdirSync(pyenvVersions).filter((v) => v === version || v.startsWith(`${version}.`))
-    : [];
+  const installed = existsSync(pyenvVersions) ? readdirSync(pyenvVersions).filter((v) => v === version || v.startsWith(`${version}.`)) : [];
   const candidates = [
     `python${version}`,
     ...installed

@@ -24,7 +24,9 @@ pulumi.runtime.setMocks(
 const pkg = require("pulumi-access-as-code");
 const samples = JSON.parse(process.argv[2]);
 // `"*"` stands for every resource class the package exports.
-const classes = Object.entries(pkg).filter(([, value]) => typeof value === "function" && value.prototype instanceof pulumi.dynamic.Resource);
+const classes = Object.entries(pkg).filter(
+  ([, value]) => typeof value === "function" && value.prototype instanceof pulumi.dynamic.Resource,
+);
 for (const [className, Class] of classes) {
   const args = samples[className] ?? samples["*"];
   if (args) new Class(`sample-${className}`, args);

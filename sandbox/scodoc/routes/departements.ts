@@ -21,8 +21,7 @@ function byId(call: ApiCall): DepartementRecord {
   return dept;
 }
 
-const students = (call: ApiCall, dept: DepartementRecord) =>
-  call.state.etudiants.filter((e) => e.dept_id === dept.id).map(renderEtudiant);
+const students = (call: ApiCall, dept: DepartementRecord) => call.state.etudiants.filter((e) => e.dept_id === dept.id).map(renderEtudiant);
 
 export const departementRoutes: readonly ApiRoute[] = [
   {
