@@ -29,13 +29,11 @@ function findRoot(from: string): string {
 }
 const ROOT = findRoot(__dirname);
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { ensurePulumi, pulumiEnv } = require(join(ROOT, "scripts/ensure-pulumi.js")) as {
   ensurePulumi(): { binDir: string; version: string };
   pulumiEnv(extra?: Record<string, string>): Record<string, string>;
 };
 const { startSandboxes } = require(join(ROOT, "dist/sandbox")) as typeof import("../sandbox/index");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 function arg(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

@@ -13,10 +13,8 @@ import {
   scodocDeclaration,
 } from "./declaration";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
 const pkg = require("pulumi-access-as-code") as typeof import("../providers/index");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const config = new pulumi.Config();
 const decl = scodocDeclaration(config.requireNumber("n"));

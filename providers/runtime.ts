@@ -10,7 +10,6 @@ import { providerMethods, type AnySpec } from "./core/spec";
 
 type Methods = ReturnType<typeof providerMethods>;
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const specs: Record<string, () => AnySpec> = {
   "scodoc:Departement": () => require("./scodoc/departement").departementSpec,
   "scodoc:Role": () => require("./scodoc/role").roleSpec,
@@ -24,7 +23,6 @@ const specs: Record<string, () => AnySpec> = {
   "scenari:User": () => require("./scenari/user").userSpec,
   "scenari:Group": () => require("./scenari/group").groupSpec,
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const loaded = new Map<string, Methods>();
 

@@ -3,7 +3,7 @@ import type { Sandbox, SandboxOptions } from "./core/server";
 /** The applications the package manages; each has a sandbox once its module exists. */
 export type AppName = "scodoc" | "fess" | "drofus" | "scenari";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: four applications' states
 export type SandboxFactory = (options?: SandboxOptions & Record<string, any>) => Sandbox<any>;
 
 /**

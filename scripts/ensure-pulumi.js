@@ -479,7 +479,7 @@ function goDownload(moduleAtVersion, cwd, step) {
     // fall through: reported below
   }
   if (result.status !== 0 || info.Error || !info.GoMod) {
-    const why = info.Error || lastLines(result.stderr, 5) || (result.error && result.error.message) || "no output";
+    const why = info.Error || lastLines(result.stderr, 5) || result.error?.message || "no output";
     throw new StepError(step, `cannot download ${moduleAtVersion}: ${why}`, PROXY_FIX);
   }
   return info;
@@ -649,7 +649,7 @@ function probeDownloadHost(step) {
     timeout: DOWNLOAD_PROBE_TIMEOUT_MS + 5000,
   });
   if (result.status !== 0) {
-    const why = (result.stderr || "").trim() || (result.error && result.error.code) || "no answer";
+    const why = (result.stderr || "").trim() || result.error?.code || "no answer";
     throw new StepError(
       step,
       `${NPM_DOWNLOAD_PROBE_URL} is not reachable (${why})`,

@@ -3,7 +3,7 @@
  * staff documents and one for students, a group for the library team, and
  * the accounts holding them.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { FessGroup, FessRole, FessUser } from "pulumi-access-as-code";
 
 export function fess(config: pulumi.Config) {

@@ -2,7 +2,7 @@
  * The ScoDoc part of the demo: an IUT with two departements, the roles its
  * staff hold, and people holding them across departements.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { ScodocDepartement, ScodocRole, ScodocUser } from "pulumi-access-as-code";
 
 export function scodoc(config: pulumi.Config) {

@@ -59,7 +59,10 @@ function nameOf(holder: unknown): string | null {
 export function hold(kind: string, serverUrl: unknown, id: string, holder: unknown): void {
   const key = keyOf(kind, serverUrl, id);
   let holders = held.get(key);
-  if (!holders) held.set(key, (holders = new Set()));
+  if (!holders) {
+    holders = new Set();
+    held.set(key, holders);
+  }
   holders.add(nameOf(holder));
 }
 

@@ -344,7 +344,7 @@ export class HttpClient {
     const result = options.schema.safeParse(value);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
-    const at = issue && issue.path.length ? issue.path.join(".") : "(root)";
+    const at = issue?.path.length ? issue.path.join(".") : "(root)";
     throw new InvalidResponse({ ...facts, serverMessage: `unexpected response at ${at}: ${issue?.message ?? "invalid"}` });
   }
 }

@@ -134,7 +134,7 @@ export type Outputs<S> = S & {
   readonly connection?: ConnectionArgs;
 } & Record<string, unknown>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a spec of any inputs, state and client
 export type AnySpec = ResourceSpec<any, any, any>;
 
 interface CheckFailure {

@@ -398,7 +398,7 @@ export class DrofusClient {
    * only; a server that is not dRofus gets a ConfigurationError instead.
    */
   async #confirmDrofus(): Promise<void> {
-    const attempt = (this.#isDrofus ??= (async () => {
+    this.#isDrofus ??= (async () => {
       try {
         await this.http.request({
           method: "GET",
@@ -415,7 +415,8 @@ export class DrofusClient {
           "drofus:url must be the root of the dRofus admin API, the URL under which /projects.json lists the projects",
         );
       }
-    })());
+    })();
+    const attempt = this.#isDrofus;
     // Only a confirmation is kept: a failed check is made again by the next 404.
     attempt.catch(() => {
       if (this.#isDrofus === attempt) this.#isDrofus = undefined;

@@ -64,7 +64,7 @@ function referenced(stack: GeneratedStack): Set<string> {
   for (const section of stack.sections) {
     for (const d of section.declarations) {
       Object.values(d.args).forEach(visit);
-      d.dependsOn?.forEach((v) => used.add(v));
+      for (const v of d.dependsOn ?? []) used.add(v);
     }
   }
   return used;

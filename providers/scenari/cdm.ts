@@ -171,7 +171,7 @@ function encodeList(list: readonly unknown[], path: string, ancestors: Set<objec
     if (i > 0) out += ".";
     out += encode(item, `${path}[${i}]`, ancestors);
   }
-  return out + "-";
+  return `${out}-`;
 }
 
 function encodeObject(object: object, path: string, ancestors: Set<object>): string {
@@ -194,7 +194,7 @@ function encodeObject(object: object, path: string, ancestors: Set<object>): str
     out += encode(value, childPath(path, key), ancestors);
     first = false;
   }
-  return out + ")";
+  return `${out})`;
 }
 
 function quote(text: string): string {

@@ -121,7 +121,7 @@ async function checkGrants(client: ScodocClient, grants: readonly ScodocGrant[])
       throw new InvalidInput(
         "scodoc",
         `roles[${i}].role: no role ${g.role} on the server`,
-        "create it with a ScodocRole, or use one of: " + [...roleNames].sort().join(", "),
+        `create it with a ScodocRole, or use one of: ${[...roleNames].sort().join(", ")}`,
       );
     if (g.departement !== undefined && !acronyms.has(g.departement)) {
       throw new InvalidInput(

@@ -288,7 +288,7 @@ function checkNickNames(state: ScenariState, account: StoredAccount, nickNames: 
 function checkGroups(state: ScenariState, account: StoredAccount, groups: readonly string[]): void {
   for (const name of groups) {
     const group = findAccount(state, name);
-    if (!group || group.userType !== "group") {
+    if (group?.userType !== "group") {
       throw new AccountFailure("failedInvalidDatas", "UnknownGroupException", `Unknown group '${name}'`);
     }
     if (name === account.account || (account.userType === "group" && flattenedGroups(state, group).includes(account.account))) {

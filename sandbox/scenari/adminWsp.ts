@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Reply } from "../core/router";
-import { badRequest, CallParams, EMPTY_OK, jsonReply, ScenariHttpError, xmlReply } from "./http";
+import { badRequest, type CallParams, EMPTY_OK, jsonReply, ScenariHttpError, xmlReply } from "./http";
 import { PUT_BODY, READ, WRITE, type Call, type Service } from "./service";
 import type { StoredWsp } from "./state";
 import { createWsp, findWsp, renderInfoWsp, renderWspInList, requireWsp, updateWspProps, wspProvider } from "./workspaces";

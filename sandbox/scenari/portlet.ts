@@ -75,12 +75,7 @@ function authenticate(ctx: RequestContext, state: ScenariState): StoredAccount {
   const credentials = basicCredentials(ctx);
   if (!credentials) throw new ScenariHttpError(401, "Authentication required", AUTH_CHALLENGE);
   const account = findLogin(state, credentials.user);
-  if (
-    !account ||
-    account.userType !== "user" ||
-    !passwordMatches(account.password, credentials.password) ||
-    isDisabledAt(account, Date.now())
-  ) {
+  if (account?.userType !== "user" || !passwordMatches(account.password, credentials.password) || isDisabledAt(account, Date.now())) {
     throw new ScenariHttpError(401, "Invalid credentials", AUTH_CHALLENGE);
   }
   return account;

@@ -65,7 +65,7 @@ function serve(route: ApiRoute, ctx: RequestContext, state: ScodocState, clock: 
     }
     const now = clock();
     const caller = authenticateBearer(state, ctx.headers, now);
-    const dept = scoped ? (ctx.params["scodoc_dept"] ?? null) : null;
+    const dept = scoped ? (ctx.params.scodoc_dept ?? null) : null;
     if (dept !== null && !findDepartement(state, dept)) throw notFound(`departement ${dept} inexistant`);
     if (route.permission && !hasPermission(state, caller, route.permission, dept)) {
       throw forbidden(`permission ${permissionName(state, route.permission)} required`);

@@ -30,7 +30,7 @@ export function authenticateBasic(state: ScodocState, headers: IncomingHttpHeade
   if (!credentials) throw basicChallenge("authentication required");
   const user = findUser(state, credentials.username);
   // check_password refuses inactive users and users without a password alike.
-  if (!user || !user.active || user.password_hash === null || !checkPassword(user.password_hash, credentials.password)) {
+  if (!user?.active || user.password_hash === null || !checkPassword(user.password_hash, credentials.password)) {
     throw basicChallenge("invalid credentials");
   }
   return user;

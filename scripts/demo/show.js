@@ -13,7 +13,7 @@ function table(title, rows) {
   if (rows.length === 0) return console.log("  (none)\n");
   const keys = Object.keys(rows[0]);
   const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
-  const line = (cells) => "  " + cells.map((c, i) => String(c).padEnd(width[i])).join("  ");
+  const line = (cells) => `  ${cells.map((c, i) => String(c).padEnd(width[i])).join("  ")}`;
   console.log(line(keys));
   console.log(line(width.map((w) => "-".repeat(w))));
   for (const r of rows) console.log(line(keys.map((k) => r[k])));

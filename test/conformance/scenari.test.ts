@@ -158,7 +158,8 @@ r["afterDelete"] = chain.adminWsp.info_wsp("docs")
 print(json.dumps(r))
 `;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- script results are checked by the assertions
+// biome-ignore lint/suspicious/noExplicitAny: script results are checked by the assertions
+type Json = Record<string, any>;
 
 function runPython(python: string, script: string, sandbox: Sandbox<ScenariState>): Promise<Json> {
   const dir = mkdtempSync(join(tmpdir(), "scenari-conformance-"));

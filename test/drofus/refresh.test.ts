@@ -64,7 +64,9 @@ describe("dRofus batched refresh", () => {
     expect(count(/^GET .*\/users\/[^/]+$/)).toBe(0);
     expect(count(/^GET .*\/project_users\/[^/]+$/)).toBe(MEMBERS);
     // What the lists say is what a read of each object alone said at create.
-    [...projects, ...members].forEach((s, i) => expect(refreshed[i]?.outputs, s.id).toEqual(s.outputs));
+    [...projects, ...members].forEach((s, i) => {
+      expect(refreshed[i]?.outputs, s.id).toEqual(s.outputs);
+    });
   });
 
   it("sees drift and drops a vanished project after a write forgot the list", async () => {
@@ -98,7 +100,9 @@ describe.each(["beside", "inside"] as const)("dRofus refresh when the project in
     expect(byRoute["GET /projects"]).toBe(1);
     expect(byRoute["GET /project_users/:id"]).toBe(1);
     expect(goneNow).toBeUndefined();
-    keptNow.forEach((s, i) => expect(s?.outputs, kept[i]?.id).toEqual(kept[i]?.outputs));
+    keptNow.forEach((s, i) => {
+      expect(s?.outputs, kept[i]?.id).toEqual(kept[i]?.outputs);
+    });
     // Put it back, so that the next placement starts from the same members.
     const index = members.findIndex((m) => m.id === gone.id);
     members[index] = (await h.engine.up("drofus:ProjectUser", members[index]!.inputs)).state;

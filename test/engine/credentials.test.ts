@@ -22,7 +22,7 @@ import { stackConfig } from "../support/stackConfig";
 
 interface Case {
   app: "scodoc" | "fess" | "drofus" | "scenari";
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- four applications' states
+  // biome-ignore lint/suspicious/noExplicitAny: four applications' states
   sandbox(): Sandbox<any>;
   /** One resource, on the given connection when there is one. */
   program(connection?: ConnectionArgs): Program;
@@ -86,7 +86,7 @@ async function failure(run: () => Promise<unknown>): Promise<string> {
 }
 
 describe.each(cases)("$app: credentials stay with their server", (c) => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- four applications' states
+  // biome-ignore lint/suspicious/noExplicitAny: four applications' states
   let sandbox: Awaited<ReturnType<Sandbox<any>["start"]>>;
   let admin: SandboxAdmin;
   const stacks: EngineStack[] = [];

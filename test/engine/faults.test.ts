@@ -490,7 +490,6 @@ for (const u of decl.users) {
 }
 `,
   );
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
   const { pulumiEnv } = require(join(ROOT, "scripts/ensure-pulumi.js")) as {
     pulumiEnv(extra?: Record<string, string>): Record<string, string>;
   };

@@ -38,7 +38,7 @@ interface Shape {
 
 interface Case {
   app: "scodoc" | "fess" | "drofus" | "scenari";
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: four applications' states
   sandbox(): Sandbox<any>;
   /** The program; it declares `resources` resources. */
   program(shape: Shape): Program;
@@ -182,7 +182,7 @@ function alias(url: string): string {
 }
 
 describe.each(cases)("$app: what an object is and who holds it", (c) => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: four applications' states
   let sandbox: Awaited<ReturnType<Sandbox<any>["start"]>>;
   let admin: SandboxAdmin;
   let s: EngineStack;
@@ -282,7 +282,7 @@ describe.each(cases)("$app: what an object is and who holds it", (c) => {
  * password, and removing either later deleted what the other declared.
  */
 describe("Fess twins: two resources of one object in one program", () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: four applications' states
   let sandbox: Awaited<ReturnType<Sandbox<any>["start"]>>;
   let admin: SandboxAdmin;
   let s: EngineStack;

@@ -20,7 +20,7 @@ import { stackConfig } from "../support/stackConfig";
 const FIXTURE = join(__dirname, "..", "fixtures", "state-0.1.0");
 const RESOURCES = 11;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- four applications' states in one list
+// biome-ignore lint/suspicious/noExplicitAny: four applications' states in one list
 let sandboxes: Sandbox<any>[] = [];
 let admins: SandboxAdmin[] = [];
 let s: EngineStack;
@@ -40,7 +40,7 @@ async function requests(): Promise<number> {
 }
 
 beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- four applications' states in one list
+  // biome-ignore lint/suspicious/noExplicitAny: four applications' states in one list
   const started: Sandbox<any>[] = await Promise.all([
     createScodocSandbox({ credentials: CREDENTIALS.scodoc }).start(),
     createFessSandbox({ credentials: CREDENTIALS.fess }).start(),

@@ -37,7 +37,9 @@ describe("Fess batched refresh", () => {
         .reduce((n, [, c]) => n + c, 0);
     for (const kind of ["role", "group", "user"]) expect(count(new RegExp(`^GET /api/admin/${kind}/settings$`)), kind).toBe(1);
     expect(count(/^GET \/api\/admin\/\w+\/setting\//)).toBe(0);
-    all.forEach((s, i) => expect(refreshed[i]?.outputs, s.id).toEqual(s.outputs));
+    all.forEach((s, i) => {
+      expect(refreshed[i]?.outputs, s.id).toEqual(s.outputs);
+    });
   });
 
   it("sees drift and drops a vanished record after a write forgot the lists", async () => {

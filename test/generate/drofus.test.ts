@@ -113,12 +113,12 @@ describe("generate drofus", () => {
     expect(generated.stdout).toContain("left out: projects without a description, database or owner (1: dev-template/dRofus dev template)");
     expect(generated.stderr).toMatch(/drofus: memberships \d+\/\d+ pairs asked/);
     const index = readFileSync(join(program, "index.ts"), "utf8");
-    expect(index.match(/^  adopt: true,$/gm)).toHaveLength(PROJECTS.length + MEMBERS);
+    expect(index.match(/^ {2}adopt: true,$/gm)).toHaveLength(PROJECTS.length + MEMBERS);
     // Names from natural keys: accents dropped, a digest of the exact key where it had to be changed.
     expect(index).toMatch(/const project_Hopital_Nord = new DrofusProject\("hopital_Hopital_Nord_[0-9a-f]{8}", \{/);
     expect(index).toContain('  database: { existing: "lycee" },');
     expect(index).toMatch(
-      /new DrofusProjectUser\("arch\.00@501", \{\n  projectId: project_Hopital_Nord\.projectId,\n  username: "arch\.00",\n  superuser: true,/,
+      /new DrofusProjectUser\("arch\.00@501", \{\n {2}projectId: project_Hopital_Nord\.projectId,\n {2}username: "arch\.00",\n {2}superuser: true,/,
     );
     // Write-only fields are not declared: nothing to read from config, nothing sent on adoption.
     expect(index).not.toMatch(/rights|room:|constructor|projectTypeId|config\./);

@@ -68,12 +68,12 @@ describe("generate fess", () => {
     expect(generated.stdout).toContain(`declared: ${N} roles, ${N} groups, ${N} users`);
     expect(generated.stdout).toContain("left out: built-in objects (3: role admin, role guest, user admin)");
     const index = readFileSync(join(program, "index.ts"), "utf8");
-    expect(index.match(/^  adopt: true,$/gm)).toHaveLength(DECLARED);
+    expect(index.match(/^ {2}adopt: true,$/gm)).toHaveLength(DECLARED);
     expect(index).toContain('const role_role_00 = new FessRole("role-00", {\n  name: "role-00",\n  attributes: { description: "Rôle 0" },');
     expect(index).toMatch(
-      /new FessUser\("user07", \{[^}]*\}[^}]*roles: \["guest", role_role_07\.name, role_role_08\.name\],\n  groups: \[group_group_07\.name\],/,
+      /new FessUser\("user07", \{[^}]*\}[^}]*roles: \["guest", role_role_07\.name, role_role_08\.name\],\n {2}groups: \[group_group_07\.name\],/,
     );
-    expect(index).toMatch(/new FessUser\("user00", \{[^]*?roles: \[role_role_00\.name, role_role_01\.name\],\n  groups: \[\],/);
+    expect(index).toMatch(/new FessUser\("user00", \{[\s\S]*?roles: \[role_role_00\.name, role_role_01\.name\],\n {2}groups: \[\],/);
     expect(index).toContain('new FessUser("jean.dupont@univ.example", {');
     expect(index).not.toMatch(/password/i);
     expect(readFileSync(join(program, "README.md"), "utf8")).toContain("pulumi config set --secret fess:token");

@@ -122,7 +122,7 @@ describe("generate scenari", () => {
     expect(generated.stdout).toContain("left out: system and own accounts (1: admin)");
     expect(generated.stderr).toContain(`scenari: role maps ${WSPS}/${WSPS}`);
     const index = readFileSync(join(program, "index.ts"), "utf8");
-    expect(index.match(/^  adopt: true,$/gm)).toHaveLength(DECLARED);
+    expect(index.match(/^ {2}adopt: true,$/gm)).toHaveLength(DECLARED);
     // A nested group refers to its parent's resource, declared above it.
     expect(index.indexOf('const group_auteurs = new ScenariGroup("auteurs"')).toBeLessThan(index.indexOf('new ScenariGroup("auteurs-bio"'));
     expect(index).toMatch(/const group_auteurs_bio = new ScenariGroup\("auteurs-bio", \{[^}]*groups: \[group_auteurs\.account\],/);

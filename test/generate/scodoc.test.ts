@@ -125,7 +125,7 @@ describe("generate scodoc", () => {
     expect(generated.stdout).toContain("left out: the generator's own account (1: admin)");
     expect(generated.stderr).toContain(`scodoc: ${USERS + 1} users`);
     const index = readFileSync(join(program, "index.ts"), "utf8");
-    expect(index.match(/^  adopt: true,$/gm)).toHaveLength(DECLARED);
+    expect(index.match(/^ {2}adopt: true,$/gm)).toHaveLength(DECLARED);
     expect(index).not.toContain('new ScodocRole("SuperAdmin"');
     expect(index).not.toContain('userName: "admin"');
     // References, not copies: the engine orders the creates and a rename follows.
@@ -134,7 +134,7 @@ describe("generate scodoc", () => {
     // A built-in role is not declared, so a grant of it names it plainly.
     expect(index).toMatch(/\{ role: "Ens", departement: dept_\w+\.acronym \}/);
     // Logins that are not safe names get a sanitised name plus a digest of the exact login.
-    expect(index).toMatch(/new ScodocUser\("IUT_noe7_[0-9a-f]{8}", \{\n  userName: "IUT\\\\noe7",/);
+    expect(index).toMatch(/new ScodocUser\("IUT_noe7_[0-9a-f]{8}", \{\n {2}userName: "IUT\\\\noe7",/);
     expect(index).toContain('new ScodocUser("ines.robert14", {');
     expect(index).toContain('new ScodocUser("camille.leroy@iut.example", {');
     expect(readFileSync(join(program, "README.md"), "utf8")).toContain("pulumi config set --secret scodoc:password");
@@ -155,7 +155,7 @@ describe("generate scodoc", () => {
     expect(withBuiltin.stdout).toContain(`declared: 3 departements, 17 roles, ${USERS + 1} users`);
     const index = readFileSync(join(all, "index.ts"), "utf8");
     expect(index).toContain('const role_SuperAdmin = new ScodocRole("SuperAdmin", {');
-    expect(index).toMatch(/userName: "admin",[^]*roles: \[\{ role: role_SuperAdmin\.name \}\]/);
+    expect(index).toMatch(/userName: "admin",[\s\S]*roles: \[\{ role: role_SuperAdmin\.name \}\]/);
 
     const rt = workDir("scodoc-info");
     const narrowed = await runGenerate(["generate", "scodoc", "--out", rt, "--only", "departement=INFO"], env);

@@ -18,13 +18,11 @@ import type { ConfigEntry } from "../support/stackConfig";
 export const ROOT = resolve(__dirname, "../..");
 const CLI = join(ROOT, "dist", "providers", "generate", "cli.js");
 const nativeRequire = createRequire(join(ROOT, "package.json"));
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { ensurePulumi, pulumiEnv } = nativeRequire("./scripts/ensure-pulumi.js") as {
   ensurePulumi(): { binDir: string };
   pulumiEnv(extra?: Record<string, string>): Record<string, string>;
 };
 const auto = nativeRequire("@pulumi/pulumi/automation") as typeof automation;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 let counter = 0;
 

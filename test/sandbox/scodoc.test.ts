@@ -52,15 +52,15 @@ class Http {
 
   async call<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
     const headers: Record<string, string> = {};
-    if (options.token) headers["authorization"] = `Bearer ${options.token}`;
-    if (options.authorization) headers["authorization"] = options.authorization;
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.authorization) headers.authorization = options.authorization;
     let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await fetch(this.root + path, { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

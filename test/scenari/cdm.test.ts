@@ -119,6 +119,7 @@ describe("serializeCdm decisions where the reference is silent", () => {
   it.each<[string, unknown, RegExp]>([
     ["undefined at the top", undefined, /cannot serialize undefined at \$:/],
     ["undefined list item", ["a", undefined], /undefined at \$\[1\]: list items cannot be undefined/],
+    // biome-ignore lint/suspicious/noSparseArray: the hole is what the codec must refuse
     ["list hole", [1, , 3], /undefined at \$\[1\]/],
     ["bigint", { n: 1n }, /a bigint at \$\.n/],
     ["function", { f: () => 1 }, /a function at \$\.f/],
@@ -411,6 +412,7 @@ const NUMBERS = [
   -3,
   0.5,
   -0.25,
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: a float to round-trip, not pi
   3.14159,
   1e21,
   -1e-7,

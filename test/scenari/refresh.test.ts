@@ -45,7 +45,9 @@ describe("Scenari batched refresh", () => {
     await h.admin.resetRequests();
     const refreshed = await refreshAll();
     expect(await actions()).toEqual(["GET List"]);
-    all.forEach((s, i) => expect(refreshed[i]?.outputs, s.id).toEqual(s.outputs));
+    all.forEach((s, i) => {
+      expect(refreshed[i]?.outputs, s.id).toEqual(s.outputs);
+    });
   });
 
   it("sees drift, drops a vanished account and reads alone one the list leaves out, after a write forgot the list", async () => {

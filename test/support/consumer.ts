@@ -14,12 +14,10 @@ import { join, relative, resolve } from "node:path";
 export const ROOT = resolve(__dirname, "../..");
 const repoRequire = createRequire(join(ROOT, "package.json"));
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { ensurePulumi, pulumiEnv } = repoRequire("./scripts/ensure-pulumi.js") as {
   ensurePulumi(): { binDir: string; version: string };
   pulumiEnv(extra?: Record<string, string>): Record<string, string>;
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The versions this repository develops against, so the consumer's install needs nothing new from the registry. */
 const TYPESCRIPT_VERSION = (repoRequire("typescript/package.json") as { version: string }).version;
@@ -72,7 +70,7 @@ export function run(
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
   return text.replace(/\u001b\[[0-9;]*m/g, "");
 }
 

@@ -12,7 +12,6 @@ import type * as automation from "@pulumi/pulumi/automation";
 const ROOT = resolve(__dirname, "../..");
 const nativeRequire = createRequire(join(ROOT, "package.json"));
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { ensurePulumi, pulumiEnv } = nativeRequire("./scripts/ensure-pulumi.js") as {
   ensurePulumi(): { binDir: string; version: string };
   pulumiEnv(extra?: Record<string, string>): Record<string, string>;
@@ -21,8 +20,8 @@ const { ensurePulumi, pulumiEnv } = nativeRequire("./scripts/ensure-pulumi.js") 
 export const pkg = nativeRequire("pulumi-access-as-code") as typeof import("../../providers/index");
 export const pulumi = nativeRequire("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
 const auto = nativeRequire("@pulumi/pulumi/automation") as typeof automation;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
+// biome-ignore lint/suspicious/noConfusingVoidType: an inline program returns its outputs, or nothing
 export type Program = () => Promise<Record<string, unknown> | void>;
 
 export interface EngineStack {

@@ -8,14 +8,12 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const ROOT = resolve(__dirname, "../..");
 const grpc = require("@grpc/grpc-js");
 const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb.js");
 const pb = require("@pulumi/pulumi/proto/provider_pb.js");
 const statusPb = require("@pulumi/pulumi/proto/status_pb.js");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb.js");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type Props = Record<string, unknown>;
 

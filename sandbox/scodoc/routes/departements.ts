@@ -69,7 +69,7 @@ export const departementRoutes: readonly ApiRoute[] = [
     permission: "superAdmin",
     handle: (call) => {
       const data = call.body();
-      const acronym = data["acronym"];
+      const acronym = data.acronym;
       if (acronym === undefined || acronym === null || acronym === "") throw badRequest("missing acronym");
       if (typeof acronym !== "string") throw badRequest("acronym must be a string");
       const invalid = invalidAcronym(acronym);
@@ -81,7 +81,7 @@ export const departementRoutes: readonly ApiRoute[] = [
         acronym,
         dept_name: null,
         description: null,
-        visible: pyTruthy("visible" in data ? data["visible"] : true),
+        visible: pyTruthy("visible" in data ? data.visible : true),
         date_creation: new Date(call.now).toISOString(),
       };
       call.state.departements.push(dept);
@@ -95,7 +95,7 @@ export const departementRoutes: readonly ApiRoute[] = [
     handle: (call) => {
       const dept = byAcronym(call);
       // ScoDoc reads `bool(data.get("visible", None))`: leaving `visible` out hides the departement.
-      dept.visible = pyTruthy(call.body()["visible"]);
+      dept.visible = pyTruthy(call.body().visible);
       return renderDepartement(dept);
     },
   },

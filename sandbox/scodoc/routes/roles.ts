@@ -64,7 +64,7 @@ export const roleRoutes: readonly ApiRoute[] = [
     handle: (call) => {
       const name = newRoleName(call, call.param("role_name"), "role_create");
       const data = call.optionalBody();
-      const permissions = data["permissions"] === undefined ? [] : permissionSet(call, data["permissions"], "role_create");
+      const permissions = data.permissions === undefined ? [] : permissionSet(call, data.permissions, "role_create");
       const role: RoleRecord = { id: call.state.next.role++, name, permissions };
       call.state.roles.push(role);
       return renderRole(call.state, role);
@@ -78,9 +78,9 @@ export const roleRoutes: readonly ApiRoute[] = [
       const role = roleParam(call);
       const data = call.body();
       // Everything is checked before anything changes: ScoDoc's failed edits roll back.
-      const permissions = data["permissions"] === undefined ? undefined : permissionSet(call, data["permissions"], "role_edit");
+      const permissions = data.permissions === undefined ? undefined : permissionSet(call, data.permissions, "role_edit");
       // The reference names the key `role_name`; the official doc's example sends `name`.
-      const rename = data["role_name"] ?? data["name"];
+      const rename = data.role_name ?? data.name;
       if (rename !== undefined && rename !== null && typeof rename !== "string") throw badRequest("role_edit: role_name must be a string");
       const name = rename && rename !== role.name ? newRoleName(call, rename, "role_edit") : undefined;
       if (permissions) role.permissions = permissions;

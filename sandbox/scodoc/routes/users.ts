@@ -35,10 +35,10 @@ function editableFields(data: Record<string, unknown>, where: string): EditableF
     fields[key] = data[key];
   }
   if ("date_expiration" in data) {
-    const value = data["date_expiration"];
-    if (value === null) fields["date_expiration"] = null;
+    const value = data.date_expiration;
+    if (value === null) fields.date_expiration = null;
     else if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value))) {
-      fields["date_expiration"] = new Date(value).toISOString();
+      fields.date_expiration = new Date(value).toISOString();
     } else throw badRequest(`${where}: date_expiration must be an ISO 8601 date or null`);
   }
   return fields as EditableFields;
@@ -99,7 +99,7 @@ function checkUsersAdmin(call: ApiCall, depts: readonly (string | null)[], where
 }
 
 function roleGrantTarget(call: ApiCall, where: string) {
-  const dept = call.ctx.params["dept"] ?? null;
+  const dept = call.ctx.params.dept ?? null;
   if (dept !== null && !findDepartement(call.state, dept)) throw notFound(`${where}: departement ${dept} inexistant`);
   const role = findRole(call.state, call.param("role_name"));
   if (!role) throw notFound(`${where}: role ${call.param("role_name")} inexistant`);
@@ -165,19 +165,19 @@ export const userRoutes: readonly ApiRoute[] = [
     handle: (call) => {
       const where = "user_create";
       const data = call.body();
-      const userName = data["user_name"];
+      const userName = data.user_name;
       if (userName === undefined || userName === null || userName === "") throw notFound("empty user_name");
       if (typeof userName !== "string") throw badRequest(`${where}: user_name must be a string`);
       const invalid = invalidUserName(userName);
       if (invalid) throw notFound(`${where}: ${invalid}`);
       if (findUser(call.state, userName)) throw notFound(`${where}: user ${userName} already exists`);
-      const dept = deptField(data["dept"], where);
+      const dept = deptField(data.dept, where);
       checkUsersAdmin(call, [dept], where);
       requireDepartement(call, dept, where);
       const fields = editableFields(data, where);
       checkCasChanges(call, fields, undefined, where);
-      const grants = "roles_string" in data ? grantsFromRolesString(call, data["roles_string"], where) : [];
-      const password = data["password"];
+      const grants = "roles_string" in data ? grantsFromRolesString(call, data.roles_string, where) : [];
+      const password = data.password;
       if (password !== undefined && password !== null && typeof password !== "string") {
         throw badRequest(`${where}: password must be a string`);
       }
@@ -200,12 +200,12 @@ export const userRoutes: readonly ApiRoute[] = [
       const where = "user_edit";
       const data = call.body();
       const user = userParam(call);
-      const dept = "dept" in data ? deptField(data["dept"], where) : user.dept;
+      const dept = "dept" in data ? deptField(data.dept, where) : user.dept;
       checkUsersAdmin(call, [user.dept, dept], where);
       if (dept !== user.dept) requireDepartement(call, dept, where);
       const fields = editableFields(data, where);
       checkCasChanges(call, fields, user, where);
-      const grants = "roles_string" in data ? grantsFromRolesString(call, data["roles_string"], where) : undefined;
+      const grants = "roles_string" in data ? grantsFromRolesString(call, data.roles_string, where) : undefined;
       // user_name is never changed by an edit, and silently so, as in from_dict.
       Object.assign(user, fields, { dept });
       if (grants) replaceGrants(call, user, grants);
@@ -220,7 +220,7 @@ export const userRoutes: readonly ApiRoute[] = [
     handle: (call) => {
       const data = call.body();
       const user = userParam(call);
-      const password = data["password"];
+      const password = data.password;
       if (password === undefined || password === null || password === "") throw notFound("user_password: missing password");
       if (typeof password !== "string" || !isValidPassword(password)) throw badRequest("user_password: invalid password");
       checkUsersAdmin(call, [user.dept], "user_password");
