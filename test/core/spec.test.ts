@@ -2,6 +2,16 @@ import { z } from "zod";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UNKNOWN, providerMethods, type ResourceSpec } from "../../providers/core/spec";
 
+/** A spec's client calls, which diff and a URL-only update never make. */
+const notCalled = {
+  client: () => undefined,
+  create: () => Promise.reject(new Error("not called")),
+  read: () => Promise.reject(new Error("not called")),
+  update: () => Promise.reject(new Error("not called")),
+  delete: () => Promise.reject(new Error("not called")),
+  find: () => Promise.reject(new Error("not called")),
+};
+
 /**
  * A spec whose server derives the id from the name, as Fess does; nothing
  * here sends a request, since diff is pure.
@@ -14,12 +24,7 @@ const spec: ResourceSpec<{ name: string; note?: string }, { name: string }, unde
   replaceOn: ["name"],
   idFor: (input) => (typeof input.name === "string" && input.name !== UNKNOWN ? `id-${input.name}` : undefined),
   describe: (input) => `test ${input.name}`,
-  client: () => undefined,
-  create: () => Promise.reject(new Error("not called")),
-  read: () => Promise.reject(new Error("not called")),
-  update: () => Promise.reject(new Error("not called")),
-  delete: () => Promise.reject(new Error("not called")),
-  find: () => Promise.reject(new Error("not called")),
+  ...notCalled,
 };
 const { diff } = providerMethods(spec);
 const olds = (name: string) => ({ name, schemaVersion: 1, serverUrl: "https://fess.example" });
@@ -85,12 +90,7 @@ describe("an input that names another resource's object", () => {
     replaceOn: ["parentId"],
     references: { parentId: "fess:Parent" },
     describe: (input) => `child ${input.name}`,
-    client: () => undefined,
-    create: () => Promise.reject(new Error("not called")),
-    read: () => Promise.reject(new Error("not called")),
-    update: () => Promise.reject(new Error("not called")),
-    delete: () => Promise.reject(new Error("not called")),
-    find: () => Promise.reject(new Error("not called")),
+    ...notCalled,
   };
   const child = providerMethods(childSpec);
   const childOlds = (parentId: string) => ({ ...olds("c"), parentId });

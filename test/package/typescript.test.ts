@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConsumer, packRepository, run, type Consumer } from "../support/consumer";
+import { COMMONJS_COMPILER_OPTIONS, createConsumer, packRepository, run, type Consumer } from "../support/consumer";
 
 /** Every resource with its required inputs only: optional ones left out must not clash with anything (0.1.0's `constructor` did). */
 const REQUIRED_ONLY = `import * as access from "pulumi-access-as-code";
@@ -130,19 +130,7 @@ export const projectId = project.projectId;
 `;
 
 /** The compiler options of Pulumi's TypeScript template (pulumi new typescript). */
-const TEMPLATE = {
-  strict: true,
-  outDir: "bin",
-  target: "es2020",
-  module: "commonjs",
-  moduleResolution: "node",
-  sourceMap: true,
-  experimentalDecorators: true,
-  pretty: true,
-  noFallthroughCasesInSwitch: true,
-  noImplicitReturns: true,
-  forceConsistentCasingInFileNames: true,
-};
+const TEMPLATE = COMMONJS_COMPILER_OPTIONS;
 /** What the README asks for from TypeScript 6 on, where `node` (node10) resolution is deprecated, then gone. */
 const FROM_TYPESCRIPT_6 = { ...TEMPLATE, module: "node16", moduleResolution: "node16" };
 

@@ -242,7 +242,7 @@ export function acronymMustBeAString(): void {
  * `tsc` reads every declaration the package publishes, and would fail inside
  * zod's (colinhacks/zod#5160) if the package's own imported them.
  */
-const COMMONJS_COMPILER_OPTIONS = {
+export const COMMONJS_COMPILER_OPTIONS = {
   strict: true,
   outDir: "bin",
   target: "es2020",
