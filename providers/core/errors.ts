@@ -125,6 +125,18 @@ export class InvalidInput extends AccessError {
   }
 }
 
+/** What to do when an object the state holds was deleted behind Pulumi's back. @internal */
+export const REFRESH_HINT = "run `pulumi refresh` so the next `up` creates it again";
+
+/**
+ * An update found the object it changes gone from the server: `subject` is
+ * the object as a human names it (`role Tuteur (id 7)`).
+ * @internal
+ */
+export function noLongerExists(app: AppName, subject: string): InvalidInput {
+  return new InvalidInput(app, `${subject} no longer exists`, REFRESH_HINT);
+}
+
 /** The error class for an HTTP status, so every client maps statuses the same way. */
 export function errorClassFor(status: number): new (facts: RequestFacts) => AccessError {
   if (status === 400 || status === 422) return BadRequest;

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { InvalidInput } from "../core/errors";
+import { InvalidInput, noLongerExists } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
 import {
@@ -268,7 +268,7 @@ export const projectSpec: ResourceSpec<Input, State, DrofusClient> = {
     } catch (error) {
       throw explained(error, input);
     }
-    if (!p) throw new InvalidInput("drofus", `project ${id} no longer exists`, "run `pulumi refresh` so the next `up` recreates it");
+    if (!p) throw noLongerExists("drofus", `project ${id}`);
     // Left out, the write-only fields are not managed: keep what was last applied.
     return toState(p, {
       builder: input.builder ?? previous.builder ?? null,

@@ -4,7 +4,7 @@
  * only the path and the attribute rules differ.
  */
 import type { z } from "zod";
-import { InvalidInput } from "../core/errors";
+import { InvalidInput, noLongerExists } from "../core/errors";
 import type { ResourceSpec } from "../core/spec";
 import { fessClient, fessId, type FessClient, type FessNamedSetting } from "./client";
 import { idOfName } from "./inputs";
@@ -52,12 +52,7 @@ export function namedSpec(
 
     async update({ client }, id, previous, input) {
       const current = await client.get(path, id);
-      if (!current)
-        throw new InvalidInput(
-          "fess",
-          `${path} ${String(previous.name)} (id ${id}) no longer exists`,
-          "run `pulumi refresh` so that the next `up` creates it again",
-        );
+      if (!current) throw noLongerExists("fess", `${path} ${String(previous.name)} (id ${id})`);
       // The name is always sent: one renamed behind Pulumi's back goes back to the program's.
       const attributes = input.attributes ?? current.attributes;
       await client.update(path, current, { name: input.name, attributes });

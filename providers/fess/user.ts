@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { InvalidInput } from "../core/errors";
+import { InvalidInput, noLongerExists } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
 import { fessClient, fessId, nameOfFessId, type FessClient, type FessUserFields, type FessUserSetting } from "./client";
@@ -122,12 +122,7 @@ export const userSpec: ResourceSpec<Input, State, FessClient> = {
     const roles = changed.has("roles") ? await heldIds(client, "role", input.roles) : undefined;
     const groups = changed.has("groups") ? await heldIds(client, "group", input.groups) : undefined;
     const current = await client.get("user", id);
-    if (!current)
-      throw new InvalidInput(
-        "fess",
-        `user ${String(previous.name)} (id ${id}) no longer exists`,
-        "run `pulumi refresh` so that the next `up` creates it again",
-      );
+    if (!current) throw noLongerExists("fess", `user ${String(previous.name)} (id ${id})`);
     // Everything the program leaves unmanaged is sent back as the server holds it (see FessClient.update).
     const change: Partial<FessUserFields> = {
       // Always sent: a user renamed behind Pulumi's back gets its login back.

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { InvalidInput } from "../core/errors";
+import { InvalidInput, noLongerExists } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
 import { explainConflict, findAccount, propsOf, readAccount, setOf, textOf, textProp, type Props } from "./accounts";
@@ -82,12 +82,7 @@ export const groupSpec: ResourceSpec<Input, State, ScenariClient> = {
   async update({ client }, id, previous, input, changed) {
     const props = groupProps(input, changed);
     const g = Object.keys(props).length > 0 ? await client.updateAccount("group", id, props) : await readAccount(client, "group", id);
-    if (!g)
-      throw new InvalidInput(
-        "scenari",
-        `group ${String(previous.account)} no longer exists`,
-        "run `pulumi refresh` so the next `up` recreates it",
-      );
+    if (!g) throw noLongerExists("scenari", `group ${String(previous.account)}`);
     return toState(g);
   },
 

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { InvalidInput } from "../core/errors";
+import { InvalidInput, noLongerExists } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
 import { explainConflict, findAccount, propsOf, readAccount, setOf, textOf, textProp, type Props } from "./accounts";
@@ -102,12 +102,7 @@ export const userSpec: ResourceSpec<Input, State, ScenariClient> = {
   async update({ client }, id, previous, input, changed) {
     const props = userProps(input, changed);
     const u = Object.keys(props).length > 0 ? await client.updateAccount("user", id, props) : await readAccount(client, "user", id);
-    if (!u)
-      throw new InvalidInput(
-        "scenari",
-        `user ${String(previous.account)} no longer exists`,
-        "run `pulumi refresh` so the next `up` recreates it",
-      );
+    if (!u) throw noLongerExists("scenari", `user ${String(previous.account)}`);
     return toState(u);
   },
 

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { BadRequest, Conflict, InvalidInput } from "../core/errors";
+import { BadRequest, Conflict, InvalidInput, REFRESH_HINT } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
 import type { CdmValue } from "./cdm";
@@ -310,7 +310,7 @@ export const workspaceSpec: ResourceSpec<Input, State, ScenariClient> = {
       throw new InvalidInput(
         "scenari",
         `workspace ${previous.alias ?? previous.code ?? id} (wspCd ${id}) no longer exists or is in the trash`,
-        "run `pulumi refresh` so the next `up` recreates it",
+        REFRESH_HINT,
       );
     }
     roles ??= roleMapFromServer(await client.roles(id));

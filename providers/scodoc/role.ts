@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { InvalidInput } from "../core/errors";
+import { InvalidInput, noLongerExists } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec, SpecContext } from "../core/spec";
 import { scodocClient, type ScodocClient, type ScodocRoleRecord } from "./client";
@@ -76,12 +76,7 @@ export const roleSpec: ResourceSpec<Input, State, ScodocClient> = {
   async update(ctx, id, previous, input, changed) {
     await checkPermissions(ctx.client, changed.has("permissions") ? input.permissions : undefined);
     const current = await roleById(ctx, id, previous.name);
-    if (!current)
-      throw new InvalidInput(
-        "scodoc",
-        `role ${String(previous.name)} (id ${id}) no longer exists`,
-        "run `pulumi refresh` so the next `up` recreates it",
-      );
+    if (!current) throw noLongerExists("scodoc", `role ${String(previous.name)} (id ${id})`);
     const r = await ctx.client.editRole(current.role_name, {
       ...(changed.has("name") ? { role_name: input.name } : {}),
       ...(changed.has("permissions") ? { permissions: input.permissions ?? [] } : {}),

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { BadRequest, InvalidInput, withHint } from "../core/errors";
+import { BadRequest, InvalidInput, noLongerExists, withHint } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
 import {
@@ -205,7 +205,7 @@ export const userSpec: ResourceSpec<Input, State, ScodocClient> = {
     if (changed.has("password") && input.password !== undefined) await setPassword(client, uid, input.password);
     if (changed.has("roles") && input.roles !== undefined) user = (await syncGrants(client, uid, input.roles)) ?? user;
     user ??= await client.user(uid);
-    if (!user) throw new InvalidInput("scodoc", `user ${String(previous.userName)} (id ${id}) no longer exists`, "run `pulumi refresh`");
+    if (!user) throw noLongerExists("scodoc", `user ${String(previous.userName)} (id ${id})`);
     return toState(user);
   },
 
