@@ -41,7 +41,7 @@ export interface CreateClaim {
   readonly object: string;
   /** The resource's Pulumi name, when known. */
   readonly name: string | undefined;
-  /** The id of what the create made, once it has made something (also when a later step failed). */
+  /** When the create failed: the id of what it had made before (a later step failed), if anything. */
   made(): string | undefined;
 }
 
@@ -50,7 +50,7 @@ export interface CreateClaim {
  * refuse it when an earlier one made or adopted the object and it was not
  * deleted (or found gone) since.
  */
-export async function createOnce<T>(claim: CreateClaim, create: () => Promise<T>): Promise<T> {
+export async function createOnce<T extends { readonly id: string }>(claim: CreateClaim, create: () => Promise<T>): Promise<T> {
   const { app, object, name } = claim;
   const key = JSON.stringify([claim.kind, claim.serverUrl, object]);
   for (let earlier = claims.get(key); earlier; earlier = claims.get(key)) {
@@ -69,10 +69,15 @@ export async function createOnce<T>(claim: CreateClaim, create: () => Promise<T>
   }
   let settle!: (made: boolean) => void;
   claims.set(key, { name, settled: new Promise<boolean>((resolve) => (settle = resolve)) });
+  let id: string | undefined;
   try {
-    return await create();
+    const result = await create();
+    id = result.id;
+    return result;
+  } catch (error) {
+    id = claim.made();
+    throw error;
   } finally {
-    const id = claim.made();
     if (id === undefined) claims.delete(key);
     else claimedObjects.set(objectKey(claim.kind, claim.serverUrl, id), key);
     settle(id !== undefined);

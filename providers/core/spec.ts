@@ -400,20 +400,15 @@ export function providerMethods(spec: AnySpec) {
       try {
         const base = contextFor(spec, input);
         const ctx: CreateContext<unknown> = { ...base, created: (id, state) => (recorded = { id, state }) };
-        let madeId: string | undefined;
         const claim = {
           app: spec.app,
           kind: spec.kind,
           serverUrl: base.connection.http.baseUrl,
           object: spec.describe(input),
           name: nameOf(inputs),
-          made: () => madeId ?? recorded?.id,
+          made: () => recorded?.id,
         };
-        const made = await createOnce(claim, async () => {
-          const result = await createOrAdopt(spec, ctx, input);
-          madeId = result.id;
-          return result;
-        });
+        const made = await createOnce(claim, () => createOrAdopt(spec, ctx, input));
         const holder = newHolder();
         const outs = { ...(await outputsOf(spec, made.state, input, undefined, base.connection)), [HOLDER]: holder };
         hold(spec.kind, base.connection.http.baseUrl, made.id, holder);

@@ -4,7 +4,7 @@
  * only the path and the attribute rules differ.
  */
 import type { z } from "zod";
-import { InvalidInput, noLongerExists } from "../core/errors";
+import { noLongerExists } from "../core/errors";
 import type { ResourceSpec } from "../core/spec";
 import { fessClient, fessId, type FessClient, type FessNamedSetting } from "./client";
 import { idOfName } from "./inputs";

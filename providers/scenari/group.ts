@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ConnectionArgs } from "../core/connection";
-import { InvalidInput, noLongerExists } from "../core/errors";
+import { noLongerExists } from "../core/errors";
 import { AccessResource } from "../core/dynamic";
 import type { ResourceSpec } from "../core/spec";
 import { explainConflict, findAccount, propsOf, readAccount, setOf, textOf, textProp, type Props } from "./accounts";

@@ -2,10 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createOnce, released } from "../../providers/core/creates";
 import { InvalidInput } from "../../providers/core/errors";
 
-/** A create of `fess:User alice` by the resource `name`, which makes `id` (or fails without making anything). */
-function claim(name: string | undefined, id: string | undefined) {
-  return { app: "fess" as const, kind: "fess:User", serverUrl: "https://fess.example", object: "user alice", name, made: () => id };
+/** A create of `fess:User alice` by the resource `name`; `made` is what it had made when it fails after a first step. */
+function claim(name: string | undefined, made?: string) {
+  return { app: "fess" as const, kind: "fess:User", serverUrl: "https://fess.example", object: "user alice", name, made: () => made };
 }
+
+/** A create that makes the object `id`. */
+const makes = (id: string, who: string) => async () => ({ id, who });
 
 describe("one create per server object in a run", () => {
   it("runs the twins' creates one at a time and refuses the second, naming both, without calling it", async () => {
@@ -14,13 +17,13 @@ describe("one create per server object in a run", () => {
       calls.push(`${who} start`);
       await new Promise((resolve) => setTimeout(resolve, 20));
       calls.push(`${who} end`);
-      return who;
+      return { id: "YWxpY2U=", who };
     };
     const [first, second] = await Promise.allSettled([
-      createOnce(claim("alice-1", "YWxpY2U="), slow("alice-1")),
-      createOnce(claim("alice-2", "YWxpY2U="), slow("alice-2")),
+      createOnce(claim("alice-1"), slow("alice-1")),
+      createOnce(claim("alice-2"), slow("alice-2")),
     ]);
-    expect(first).toEqual({ status: "fulfilled", value: "alice-1" });
+    expect(first).toEqual({ status: "fulfilled", value: { id: "YWxpY2U=", who: "alice-1" } });
     expect(second.status).toBe("rejected");
     const error = (second as PromiseRejectedResult).reason as InvalidInput;
     expect(error).toBeInstanceOf(InvalidInput);
@@ -31,19 +34,27 @@ describe("one create per server object in a run", () => {
     expect(calls).toEqual(["alice-1 start", "alice-1 end"]);
     // Deleted since (or read as gone): creating it again is a new object's create.
     released("fess:User", "https://fess.example", "YWxpY2U=");
-    await expect(createOnce(claim("alice-2", "YWxpY2U="), async () => "again")).resolves.toBe("again");
+    await expect(createOnce(claim("alice-2"), makes("YWxpY2U=", "again"))).resolves.toMatchObject({ who: "again" });
   });
 
   it("lets the next create run when the first failed without making the object", async () => {
-    const object = { ...claim("bob-1", undefined), object: "user bob" };
+    const object = { ...claim("bob-1"), object: "user bob" };
     await expect(createOnce(object, () => Promise.reject(new Error("503")))).rejects.toThrow("503");
-    await expect(createOnce({ ...claim("bob-2", "Ym9i"), object: "user bob" }, async () => "made")).resolves.toBe("made");
+    await expect(createOnce({ ...claim("bob-2"), object: "user bob" }, makes("Ym9i", "made"))).resolves.toMatchObject({ who: "made" });
+  });
+
+  it("refuses the next create when the first failed after making the object", async () => {
+    const dave = (name: string, made?: string) => ({ ...claim(name, made), object: "user dave" });
+    await expect(createOnce(dave("dave-1", "ZGF2ZQ=="), () => Promise.reject(new Error("grant refused")))).rejects.toThrow("grant refused");
+    await expect(createOnce(dave("dave-2"), makes("ZGF2ZQ==", "second"))).rejects.toThrow(
+      /resource "dave-1" of this stack made or adopted it/,
+    );
   });
 
   it("lets a resource create its object again (its own replacement), and an unnamed caller too", async () => {
-    const carol = (name: string | undefined) => ({ ...claim(name, "Y2Fyb2w="), object: "user carol" });
-    await createOnce(carol("carol"), async () => "first");
-    await expect(createOnce(carol("carol"), async () => "replacement")).resolves.toBe("replacement");
-    await expect(createOnce(carol(undefined), async () => "unnamed")).resolves.toBe("unnamed");
+    const carol = (name: string | undefined) => ({ ...claim(name), object: "user carol" });
+    await createOnce(carol("carol"), makes("Y2Fyb2w=", "first"));
+    await expect(createOnce(carol("carol"), makes("Y2Fyb2w=", "replacement"))).resolves.toMatchObject({ who: "replacement" });
+    await expect(createOnce(carol(undefined), makes("Y2Fyb2w=", "unnamed"))).resolves.toMatchObject({ who: "unnamed" });
   });
 });

@@ -17,7 +17,7 @@ import { createFessSandbox } from "../../sandbox/fess";
 import { createScenariSandbox } from "../../sandbox/scenari";
 import { createScodocSandbox } from "../../sandbox/scodoc";
 import type { ConnectionArgs } from "../../providers/index";
-import { createEngineStack, pkg, type EngineStack, type Program } from "../support/engine";
+import { createEngineStack, failureOutput, pkg, type EngineStack, type Program } from "../support/engine";
 import { stackConfig } from "../support/stackConfig";
 
 interface Case {
@@ -75,16 +75,6 @@ afterAll(async () => {
   await new Promise((resolve) => listener.close(resolve));
 });
 
-/** The failure a CLI command ended with, as one string. */
-async function failure(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    return String((error as { stdout?: string }).stdout ?? "") + String((error as Error).message);
-  }
-  throw new Error("expected the command to fail");
-}
-
 describe.each(cases)("$app: credentials stay with their server", (c) => {
   // biome-ignore lint/suspicious/noExplicitAny: four applications' states
   let sandbox: Awaited<ReturnType<Sandbox<any>["start"]>>;
@@ -111,7 +101,7 @@ describe.each(cases)("$app: credentials stay with their server", (c) => {
     received.length = 0;
     await admin.resetRequests();
     for (const run of [() => s.preview(program), () => s.up(program)]) {
-      const output = await failure(run);
+      const output = await failureOutput(run);
       expect(output).toContain(`property ${property} value`);
       expect(output).toMatch(reason);
     }
@@ -137,7 +127,7 @@ describe.each(cases)("$app: credentials stay with their server", (c) => {
     received.length = 0;
     await admin.setFaults({ rules: [{ path: ".*", redirectTo: listenerUrl, times: 1000 }] });
     try {
-      const output = await failure(() => s.up(c.program()));
+      const output = await failureOutput(() => s.up(c.program()));
       expect(output).toMatch(
         new RegExp(
           `${c.app}: \\w+ \\S+ → 307: the server redirects to ${listenerUrl}/\\S*, which is not followed \\(hint: set ${c.app}:url`,

@@ -25,7 +25,7 @@ import type { FessState } from "../../sandbox/fess/state";
 import { createScenariSandbox, type ScenariState } from "../../sandbox/scenari";
 import { createScodocSandbox } from "../../sandbox/scodoc";
 import type { ScodocState } from "../../sandbox/scodoc/model";
-import { createEngineStack, pkg, pulumi, type EngineStack, type Program } from "../support/engine";
+import { createEngineStack, failureOutput, pkg, pulumi, type EngineStack, type Program } from "../support/engine";
 import { stackConfig } from "../support/stackConfig";
 
 /** How a program declares the stack's resources. */
@@ -306,13 +306,7 @@ describe("Fess twins: two resources of one object in one program", () => {
   });
 
   it("the second create of each object fails naming both resources, and the server holds the first's", async () => {
-    let output = "";
-    try {
-      await s.up(twins(["staff", "staff-again"], ["alice", "alice-again"]));
-      throw new Error("up succeeded");
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? "") + String((error as Error).message);
-    }
+    const output = await failureOutput(() => s.up(twins(["staff", "staff-again"], ["alice", "alice-again"])));
     // Which twin's create ran first is the engine's choice: each object was made by one and refused to the other.
     const refused = new Map<string, [string, string]>();
     for (const m of output.matchAll(

@@ -8,14 +8,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SandboxAdmin } from "../../sandbox/core/admin";
-import { endpointOf, type Sandbox } from "../../sandbox/core/server";
-import { createDrofusSandbox } from "../../sandbox/drofus";
-import { createFessSandbox } from "../../sandbox/fess";
-import { createScenariSandbox } from "../../sandbox/scenari";
-import { createScodocSandbox } from "../../sandbox/scodoc";
-import { CREDENTIALS, PASSWORDS, program } from "../fixtures/state-0.1.0/program";
+import type { Sandbox } from "../../sandbox/core/server";
+import { fixtureConfig, program, startSandboxes } from "../fixtures/state-0.1.0/program";
 import { createEngineStack, pkg, pulumi, type EngineStack } from "../support/engine";
-import { stackConfig } from "../support/stackConfig";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "state-0.1.0");
 const RESOURCES = 11;
@@ -40,24 +35,13 @@ async function requests(): Promise<number> {
 }
 
 beforeAll(async () => {
-  // biome-ignore lint/suspicious/noExplicitAny: four applications' states in one list
-  const started: Sandbox<any>[] = await Promise.all([
-    createScodocSandbox({ credentials: CREDENTIALS.scodoc }).start(),
-    createFessSandbox({ credentials: CREDENTIALS.fess }).start(),
-    createDrofusSandbox({ credentials: CREDENTIALS.drofus }).start(),
-    createScenariSandbox({ credentials: CREDENTIALS.scenari }).start(),
-  ]);
+  const started = await startSandboxes();
   sandboxes = started;
   admins = started.map((sb) => new SandboxAdmin(sb.url));
   const states = JSON.parse(filled("sandboxes.json")) as Record<string, unknown>;
   await Promise.all(started.map((sb, i) => admins[i]?.setState(states[sb.app])));
   s = await createEngineStack({
-    config: {
-      ...Object.assign({}, ...started.map((sb) => stackConfig(endpointOf(sb)))),
-      "access-engine-test:scodocPassword": { value: PASSWORDS.scodoc, secret: true },
-      "access-engine-test:fessPassword": { value: PASSWORDS.fess, secret: true },
-      "access-engine-test:scenariPassword": { value: PASSWORDS.scenari, secret: true },
-    },
+    config: fixtureConfig(started),
   });
   await s.stack.importStack({ version: 3, deployment: JSON.parse(filled("deployment.json")) });
 });

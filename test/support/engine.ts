@@ -45,6 +45,16 @@ export interface EngineStack {
   cleanup(): Promise<void>;
 }
 
+/** What a CLI command that must fail printed, and its error; throws if it succeeded. */
+export async function failureOutput(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? "") + String((error as Error).message);
+  }
+  throw new Error("expected the command to fail");
+}
+
 let counter = 0;
 
 /**
